@@ -1,0 +1,173 @@
+"""Admin for the organisation. Rule-bearing changes (hiring, promotions,
+separations, role hand-overs) go through the services: the admin never
+writes a level, a stage or a separation directly."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Geography, Installer, Pod, PodMembership, Promotion, User, Vertical
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "email", "password1", "password2")}),)
+    list_display = ("username", "name", "email", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("username", "name", "email")
+    ordering = ("username",)
+
+
+@admin.register(Geography)
+class GeographyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "time_zone", "locale")
+    search_fields = ("name", "code")
+    list_filter = ("time_zone",)
+
+
+@admin.register(Vertical)
+class VerticalAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+
+
+class PodMembershipInline(admin.TabularInline):
+    model = PodMembership
+    extra = 0
+    fields = ("role", "user", "phone", "started_on", "ended_on")
+    readonly_fields = ("role", "user", "started_on", "ended_on")
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # Hand-overs end the previous holder: add them from the pod role page.
+        return False
+
+
+class InstallerInline(admin.TabularInline):
+    model = Installer
+    extra = 0
+    fields = ("employee_id", "user", "level", "stage", "hired_on")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pod)
+class PodAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "vertical", "geography")
+    list_filter = ("geography", "vertical")
+    search_fields = ("name", "code")
+    list_select_related = ("vertical", "geography")
+    inlines = [PodMembershipInline, InstallerInline]
+
+
+class PodMembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = PodMembership
+        fields = ("pod", "role", "user", "phone", "started_on", "ended_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        # In the admin a role is handed over in two steps (end the current
+        # holder, then add the new one), so the one-active-holder constraint
+        # shows as a form error; the API's hand-over does both at once.
+        if self.instance.pk is None and not self.errors:
+            services.pod_role_assign_validate(
+                pod=cleaned["pod"], role=cleaned["role"], user=cleaned["user"], started_on=cleaned["started_on"]
+            )
+        return cleaned
+
+
+@admin.register(PodMembership)
+class PodMembershipAdmin(admin.ModelAdmin):
+    form = PodMembershipAdminForm
+    list_display = ("pod", "role", "user", "started_on", "ended_on")
+    list_filter = ("role", ("ended_on", admin.EmptyFieldListFilter), "pod__geography")
+    search_fields = ("pod__name", "pod__code", "user__name", "user__username")
+    list_select_related = ("pod", "user")
+    autocomplete_fields = ("pod", "user")
+    date_hierarchy = "started_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("pod", "role", "user", "started_on") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the phone and the end date are editable on an existing membership.
+            obj.save(update_fields=["phone", "ended_on"])
+        else:
+            saved = services.pod_role_assign(
+                pod=obj.pod, role=obj.role, user=obj.user, started_on=obj.started_on, phone=obj.phone
+            )
+            obj.pk = saved.pk
+
+
+class PromotionInline(admin.TabularInline):
+    model = Promotion
+    extra = 0
+    fields = ("effective_on", "from_level", "to_level", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Promotions are recorded from the installer's page, which applies the ladder's rules.
+        return False
+
+
+@admin.register(Installer)
+class InstallerAdmin(admin.ModelAdmin):
+    list_display = ("employee_id", "name", "pod", "level", "stage", "hired_on", "left_on")
+    list_filter = ("stage", "level", "hiring_source", "pod__geography", "pod__vertical", "pod")
+    search_fields = ("employee_id", "user__name", "user__username", "user__email")
+    list_select_related = ("user", "pod")
+    date_hierarchy = "hired_on"
+    inlines = [PromotionInline]
+    readonly_fields = ("user", "level", "stage", "left_on", "left_voluntarily", "created_at", "updated_at")
+    fields = (
+        "user",
+        "employee_id",
+        "pod",
+        "hiring_source",
+        "hired_on",
+        "level",
+        "stage",
+        "left_on",
+        "left_voluntarily",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        # Hiring creates the login as well: done from the Installers page or the API.
+        return False
+
+    @admin.display(description=_("name"), ordering="user__name")
+    def name(self, obj):
+        return obj.user.get_full_name()
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    list_display = ("installer", "from_level", "to_level", "effective_on", "recorded_by")
+    list_filter = ("to_level", "installer__pod")
+    search_fields = ("installer__employee_id", "installer__user__name")
+    list_select_related = ("installer__user", "recorded_by")
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

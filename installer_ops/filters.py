@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+
+from .models import CODE_BY_LEVEL, HiringSource, Installer, Level, Pod, Stage
+
+LEVEL_CODE_CHOICES = [(code, level.label) for level, code in CODE_BY_LEVEL.items()]
+
+
+class PodFilter(django_filters.FilterSet):
+    geography = django_filters.NumberFilter(field_name="geography_id")
+    vertical = django_filters.NumberFilter(field_name="vertical_id")
+    staffed = django_filters.BooleanFilter(method="filter_staffed")
+
+    class Meta:
+        model = Pod
+        fields = ["geography", "vertical", "code"]
+
+    def filter_staffed(self, queryset, name, value):
+        # active_role_count is annotated by selectors.pods_for_listing.
+        return queryset.filter(active_role_count=3) if value else queryset.exclude(active_role_count=3)
+
+
+class InstallerFilter(django_filters.FilterSet):
+    pod = django_filters.NumberFilter(field_name="pod_id")
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    level = django_filters.ChoiceFilter(choices=LEVEL_CODE_CHOICES, method="filter_level")
+    hiring_source = django_filters.ChoiceFilter(choices=HiringSource.choices)
+    q = django_filters.CharFilter(method="filter_q", label="Name or employee id")
+
+    class Meta:
+        model = Installer
+        fields = ["pod", "stage", "level", "hiring_source"]
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(level=Level.from_code(value))
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(user__name__icontains=value) | Q(employee_id__icontains=value))

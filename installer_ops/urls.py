@@ -1,0 +1,41 @@
+"""The project's URL configuration: the one place that names every app."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import apis, views
+from .health import healthz
+
+router = DefaultRouter()
+router.register("geographies", apis.GeographyViewSet, basename="geography")
+router.register("verticals", apis.VerticalViewSet, basename="vertical")
+router.register("pods", apis.PodViewSet, basename="pod")
+router.register("installers", apis.InstallerViewSet, basename="installer")
+
+api_v1 = [
+    path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
+    path("me/", apis.MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("org/", views.org_overview, name="org-overview"),
+    path("org/pods/<int:pod_id>/", views.pod_detail, name="pod-detail"),
+    path("org/installers/", views.installer_list, name="installer-list"),
+    path("org/installers/new/", views.installer_hire, name="installer-hire"),
+    path("org/installers/<int:installer_id>/", views.installer_detail, name="installer-detail"),
+    path("org/installers/<int:installer_id>/promote/", views.installer_promote, name="installer-promote"),
+    path("org/installers/<int:installer_id>/separate/", views.installer_separate, name="installer-separate"),
+    path("me/", views.my_record, name="my-record"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
