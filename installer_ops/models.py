@@ -162,6 +162,7 @@ CODE_BY_LEVEL = {
     Level.INSTALLER_LEAD: "installer-lead",
 }
 LEVEL_BY_CODE = {code: level for level, code in CODE_BY_LEVEL.items()}
+LEVEL_CODES = tuple(LEVEL_BY_CODE)
 # Only Senior Installer and above may be shadowing mentors (PRODUCT.md section 2).
 MENTOR_MIN_LEVEL = Level.SENIOR_INSTALLER
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from .models import (
     CODE_BY_LEVEL,
     LEVEL_BY_CODE,
+    LEVEL_CODES,
     Geography,
     HiringSource,
     Installer,
@@ -22,7 +23,7 @@ from .roles import role_of
 from .selectors import pod_missing_roles
 
 
-@extend_schema_field({"type": "string", "enum": list(LEVEL_BY_CODE)})
+@extend_schema_field({"type": "string", "enum": list(LEVEL_CODES)})
 class LevelField(serializers.Field):
     """A ladder level as its code (`installer-1` ... `installer-lead`)."""
 

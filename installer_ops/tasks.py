@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 
-@shared_task(acks_late=True, time_limit=30)
+@shared_task(acks_late=True, time_limit=30, soft_time_limit=20)
 def worker_ping() -> dict:
     """Answers from a worker with its host and whether it reaches the
     database: lets an operator (and the integration tests) prove that a real

@@ -152,6 +152,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema enum for the ladder, whatever the field that carries a level.
+    "ENUM_NAME_OVERRIDES": {"LevelEnum": "installer_ops.models.LEVEL_CODES"},
 }
 
 LOGGING = {

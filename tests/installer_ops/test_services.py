@@ -151,7 +151,10 @@ def test_database_refuses_a_downward_promotion_row():
     installer = InstallerFactory(level=Level.SENIOR_INSTALLER)
     with pytest.raises(IntegrityError), transaction.atomic():
         Promotion.objects.create(
-            installer=installer, from_level=Level.SENIOR_INSTALLER, to_level=Level.INSTALLER_2, effective_on=D(2025, 1, 1)
+            installer=installer,
+            from_level=Level.SENIOR_INSTALLER,
+            to_level=Level.INSTALLER_2,
+            effective_on=D(2025, 1, 1),
         )
 
 

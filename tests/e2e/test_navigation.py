@@ -1,0 +1,43 @@
+import pytest
+from playwright.sync_api import expect
+
+from installer_ops.roles import Role
+from tests.e2e.conftest import SCREENSHOTS, log_in
+from tests.factories import InstallerFactory, PodFactory, UserFactory, lead_of
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-browser-test-pass"  # noqa: S105
+
+
+@pytest.mark.parametrize(
+    ("role", "heading", "links"),
+    [
+        (Role.INSTALLER, "Hello, Nia Installer", ["My record"]),
+        (Role.LEAD, "My pods", ["Pods", "Installers"]),
+        (Role.EXECUTIVE, "Organisation", ["Organisation"]),
+        (Role.ADMIN, "Organisation", ["Organisation", "Installers", "API docs", "Admin"]),
+    ],
+)
+def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):
+    pod = PodFactory(name="Berlin Retail")
+    if role == Role.INSTALLER:
+        user = InstallerFactory(pod=pod, user__name="Nia Installer", user__password=PASSWORD).user
+    elif role == Role.LEAD:
+        user = lead_of(pod, password=PASSWORD)
+    else:
+        user = UserFactory(role=role, password=PASSWORD)
+    log_in(page, user.username, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_text(links)
+    if role == Role.LEAD:
+        expect(page.get_by_role("table").get_by_role("link", name="Berlin Retail")).to_be_visible()
+        expect(page.get_by_role("region", name="1 pod is not staffed")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "org-overview-lead.png", full_page=True)
+
+
+def test_a_wrong_password_is_said_plainly(page):
+    user = UserFactory(role=Role.LEAD, password=PASSWORD)
+    log_in(page, user.username, "not-the-password")
+    expect(page.get_by_role("alert")).to_contain_text("did not match")

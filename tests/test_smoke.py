@@ -1,0 +1,51 @@
+"""The embedded default: seed_demo and the main pages on whatever database
+the run uses (`make test` runs this file on SQLite as well as PostgreSQL)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+pytestmark = [pytest.mark.smoke, pytest.mark.django_db]
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_and_the_main_pages(settings, capsys):
+    from installer_ops.models import Installer, Pod, PodMembership, Promotion, Stage
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for login in ("lead", "installer", "exec", "admin"):
+        assert f"  {login} " in out
+    assert Pod.objects.count() == 6
+    assert 38 <= Installer.objects.count() <= 45
+    assert set(Installer.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(Installer.objects.values_list("level", flat=True)) >= {1, 2, 3}
+    assert Promotion.objects.count() > 10
+    assert Installer.objects.filter(stage=Stage.LEFT, left_voluntarily=False).exists()
+    staffed_roles = {
+        pod.code: PodMembership.objects.filter(pod=pod, ended_on__isnull=True).count() for pod in Pod.objects.all()
+    }
+    assert sorted(staffed_roles.values()) == [2, 3, 3, 3, 3, 3]
+
+    call_command("seed_demo")  # a second run changes nothing
+    assert Pod.objects.count() == 6
+
+    pages = {
+        "lead": ["/org/", "/org/installers/", "/org/installers/new/"],
+        "installer": ["/me/"],
+        "exec": ["/org/"],
+        "admin": ["/org/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],
+    }
+    for username, urls in pages.items():
+        client = Client()
+        assert client.login(username=username, password="installer-ops-demo")
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url, response.status_code)
+    assert Client().get("/healthz").status_code == 200
