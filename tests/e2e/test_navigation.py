@@ -34,6 +34,7 @@ def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):
     if role == Role.LEAD:
         expect(page.get_by_role("table").get_by_role("link", name="Berlin Retail")).to_be_visible()
         expect(page.get_by_role("region", name="1 pod is not staffed")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "org-overview-lead.png", full_page=True)
 
 
