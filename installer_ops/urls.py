@@ -6,6 +6,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from bootcamp import apis as bootcamp_apis
+
 from . import apis, views
 from .health import healthz
 
@@ -18,6 +20,7 @@ router.register("installers", apis.InstallerViewSet, basename="installer")
 api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
+    path("sync/", bootcamp_apis.SyncView.as_view(), name="api-sync"),
     path("", include(router.urls)),
 ]
 

@@ -4,6 +4,8 @@ from rest_framework.test import APIClient
 from installer_ops.roles import Role
 from tests.factories import InstallerFactory, PodFactory, UserFactory, lead_of
 
+pytest_plugins = ["tests.bootcamp.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _role_groups(db):

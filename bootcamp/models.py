@@ -1,0 +1,219 @@
+"""Bootcamp: versioned programs, cohorts, enrollments and the check-off history.
+
+The history (CheckoffEvent) is append-only and is the audit trail; the item
+states (ItemState) are derived from it by bootcamp.services and can always be
+rebuilt from it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from installer_ops.models import Installer, Pod
+
+
+class Program(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgramVersion(models.Model):
+    """One version of a program. Once published it never changes: editing
+    makes a new version, and cohorts stay pinned to theirs."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="versions", verbose_name=_("program"))
+    number = models.PositiveIntegerField(_("version"))
+    working_days = models.PositiveSmallIntegerField(_("working days"), default=10)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "-number"]
+        verbose_name = _("program version")
+        verbose_name_plural = _("program versions")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="program_version_number_unique"),
+            models.CheckConstraint(condition=Q(working_days__gte=1), name="program_version_has_days"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.title} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Module(models.Model):
+    version = models.ForeignKey(
+        ProgramVersion, on_delete=models.CASCADE, related_name="modules", verbose_name=_("program version")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    first_day = models.PositiveSmallIntegerField(_("first working day"))
+    last_day = models.PositiveSmallIntegerField(_("last working day"))
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="module_position_unique"),
+            models.CheckConstraint(
+                condition=Q(first_day__gte=1) & Q(last_day__gte=F("first_day")), name="module_day_range_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemKind(models.TextChoices):
+    TASK = "task", _("Task")
+    PRACTICAL = "practical", _("Practical exercise")
+    KNOWLEDGE_CHECK = "knowledge_check", _("Knowledge check")
+
+
+class Item(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="items", verbose_name=_("module"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.TASK)
+    needs_signoff = models.BooleanField(_("needs lead sign-off"), default=False)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["module", "position"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [models.UniqueConstraint(fields=["module", "position"], name="item_position_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cohort(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    program_version = models.ForeignKey(
+        ProgramVersion, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("program version")
+    )
+    start_on = models.DateField(_("starts on"))
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cohorts", verbose_name=_("lead")
+    )
+    pods = models.ManyToManyField(Pod, related_name="cohorts", verbose_name=_("pods"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_on", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("cohort"))
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("installer")
+    )
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "installer__user__name"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installer"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_enrollment_per_installer",
+                violation_error_message=_("This installer already has an active enrollment."),
+            ),
+            models.UniqueConstraint(fields=["cohort", "installer"], name="enrollment_once_per_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.installer} in {self.cohort}"
+
+
+class EventType(models.TextChoices):
+    CHECKED = "item.checked", _("Checked")
+    UNCHECKED = "item.unchecked", _("Unchecked")
+    SIGNED_OFF = "item.signed_off", _("Signed off")
+    REJECTED = "item.rejected", _("Sign-off rejected")
+
+
+class CheckoffEvent(models.Model):
+    """One check-off, un-check, sign-off or rejection. Never updated, never
+    deleted. The id is made by the device (UUIDv4) for the installer's
+    events, so a replay of the same event finds the same row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="events", verbose_name=_("enrollment")
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="events", verbose_name=_("item"))
+    type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkoff_events", verbose_name=_("by")
+    )
+    device_id = models.CharField(_("device"), max_length=64, blank=True)
+    device_seq = models.PositiveIntegerField(_("device sequence"), null=True, blank=True)
+    occurred_at = models.DateTimeField(_("device time"))
+    received_at = models.DateTimeField(_("received at"))
+    # The time the event is ordered by: the device's time, or the receipt
+    # time when the device's clock is implausible (ARCHITECTURE.md section 6).
+    effective_at = models.DateTimeField(_("effective time"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["effective_at", "id"]
+        verbose_name = _("check-off event")
+        verbose_name_plural = _("check-off events")
+        constraints = [models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid")]
+        indexes = [models.Index(fields=["enrollment", "item", "effective_at"], name="event_enrollment_item_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.item} ({self.enrollment})"
+
+
+class ItemState(models.Model):
+    """The current state of one item of one enrollment: a cache of the fold
+    of its events (bootcamp.state.fold_item_events), rewritten whenever an
+    event for it is accepted."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="item_states", verbose_name=_("enrollment")
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="states", verbose_name=_("item"))
+    checked = models.BooleanField(_("checked"), default=False)
+    signed_off = models.BooleanField(_("signed off"), default=False)
+    rejection_comment = models.TextField(_("rejection comment"), blank=True)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("item state")
+        verbose_name_plural = _("item states")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "item"], name="item_state_unique"),
+            models.CheckConstraint(condition=Q(signed_off=False) | Q(checked=True), name="signed_off_implies_checked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {'signed off' if self.signed_off else 'checked' if self.checked else 'open'}"

@@ -1,0 +1,332 @@
+"""Writes of the bootcamp: programs, cohorts, enrollments and check-off events."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from installer_ops.models import Installer, Pod, Stage, User
+from installer_ops.services import installer_stage_advance
+
+from .models import CheckoffEvent, Cohort, Enrollment, EventType, Item, ItemState, Module, Program, ProgramVersion
+from .state import FoldEvent, effective_time, fold_item_events
+
+MAX_SYNC_EVENTS = 500
+INSTALLER_EVENT_TYPES = {EventType.CHECKED.value, EventType.UNCHECKED.value}
+
+
+# --- programs ------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_version_create(*, program: Program, working_days: int, modules: list[dict]) -> ProgramVersion:
+    """A new, unpublished version of `program` with its modules and items.
+
+    `modules` is a list of {title, first_day, last_day, items: [{title, kind,
+    needs_signoff, description}]}, in order."""
+    latest = program.versions.order_by("-number").first()
+    version = ProgramVersion(program=program, number=(latest.number + 1) if latest else 1, working_days=working_days)
+    version.full_clean()
+    version.save()
+    for position, spec in enumerate(modules, start=1):
+        if spec["last_day"] > working_days:
+            raise ValidationError(
+                {
+                    "modules": _("Module %(title)s ends after day %(days)s.")
+                    % {"title": spec["title"], "days": working_days}
+                }
+            )
+        module = Module(
+            version=version,
+            position=position,
+            title=spec["title"],
+            first_day=spec["first_day"],
+            last_day=spec["last_day"],
+        )
+        module.full_clean()
+        module.save()
+        items = [
+            Item(
+                module=module,
+                position=item_position,
+                title=item["title"],
+                kind=item.get("kind", "task"),
+                needs_signoff=item.get("needs_signoff", False),
+                description=item.get("description", ""),
+            )
+            for item_position, item in enumerate(spec["items"], start=1)
+        ]
+        for item in items:
+            item.full_clean(exclude=["module"])
+        Item.objects.bulk_create(items)
+    return version
+
+
+@transaction.atomic
+def program_version_publish(*, version: ProgramVersion) -> ProgramVersion:
+    if version.is_published:
+        raise ValidationError({"version": _("This version is published already.")})
+    if not Item.objects.filter(module__version=version).exists():
+        raise ValidationError({"version": _("A version without items cannot be published.")})
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+# --- cohorts and enrollments -----------------------------------------------------
+
+
+@transaction.atomic
+def cohort_create(
+    *, name: str, program_version: ProgramVersion, start_on: datetime.date, lead: User, pods: list[Pod], capacity: int
+) -> Cohort:
+    if not program_version.is_published:
+        raise ValidationError({"program_version": _("Cohorts run published program versions only.")})
+    if not pods:
+        raise ValidationError({"pods": _("A cohort is for installers of at least one pod.")})
+    cohort = Cohort(name=name, program_version=program_version, start_on=start_on, lead=lead, capacity=capacity)
+    cohort.full_clean()
+    cohort.save()
+    cohort.pods.set(pods)
+    return cohort
+
+
+@transaction.atomic
+def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer]) -> list[Enrollment]:
+    """Enrol installers in a cohort, all or none: each must be of one of the
+    cohort's pods, at stage hired, without an active enrollment, and the
+    cohort must have room. Their stage moves to bootcamp."""
+    # Lock the cohort so that two concurrent bulk enrolments cannot both pass the capacity check.
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    pod_ids = set(cohort.pods.values_list("pk", flat=True))
+    already = set(
+        Enrollment.objects.filter(installer__in=installers, withdrawn_at__isnull=True).values_list(
+            "installer", flat=True
+        )
+    )
+    errors = []
+    for installer in installers:
+        if installer.pod_id not in pod_ids:
+            errors.append(_("%(name)s is not in one of the cohort's pods.") % {"name": installer.name})
+        elif installer.pk in already:
+            errors.append(_("%(name)s already has an active enrollment.") % {"name": installer.name})
+        elif installer.stage != Stage.HIRED:
+            errors.append(
+                _("%(name)s is at stage %(stage)s, not hired.")
+                % {"name": installer.name, "stage": Stage(installer.stage).label}
+            )
+    taken = cohort.enrollments.filter(withdrawn_at__isnull=True).count()
+    if taken + len(installers) > cohort.capacity:
+        errors.append(_("The cohort has %(free)s free places.") % {"free": max(cohort.capacity - taken, 0)})
+    if errors:
+        raise ValidationError({"installers": errors})
+    enrollments = Enrollment.objects.bulk_create([Enrollment(cohort=cohort, installer=i) for i in installers])
+    for installer in installers:
+        installer_stage_advance(installer=installer, stage=Stage.BOOTCAMP)
+    return enrollments
+
+
+# --- the sync batch ----------------------------------------------------------------
+
+
+@dataclass
+class SyncResult:
+    id: str
+    status: str  # applied | duplicate | conflict | rejected
+    reason: str = ""
+
+
+@dataclass
+class SyncOutcome:
+    results: list[SyncResult]
+    server_time: datetime.datetime
+    enrollment_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    id: uuid.UUID
+    type: str
+    enrollment_id: int
+    item_id: int
+    occurred_at: datetime.datetime
+    device_id: str
+    device_seq: int | None
+
+
+def _parse_event(raw, device_id: str) -> _Incoming | SyncResult:
+    """One event of the batch, or the reason it cannot be read."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    try:
+        event_id = uuid.UUID(str(raw_id))
+    except ValueError:
+        return SyncResult(id=str(raw_id), status="rejected", reason="invalid: id is not a UUID")
+    problems = []
+    if raw.get("type") not in INSTALLER_EVENT_TYPES:
+        problems.append("type must be item.checked or item.unchecked")
+    ids = {}
+    for key in ("enrollment", "item"):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append(f"{key} must be a positive integer")
+        ids[key] = value
+    occurred_at = parse_datetime(raw["occurred_at"]) if isinstance(raw.get("occurred_at"), str) else None
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        problems.append("occurred_at must be an ISO 8601 time with an offset")
+    seq = raw.get("device_seq")
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
+        problems.append("device_seq must be a non-negative integer")
+    event_device = raw.get("device_id", device_id)
+    if not isinstance(event_device, str) or len(event_device) > 64:
+        problems.append("device_id must be a string of at most 64 characters")
+    if problems:
+        return SyncResult(id=str(event_id), status="rejected", reason="invalid: " + "; ".join(problems))
+    return _Incoming(event_id, raw["type"], ids["enrollment"], ids["item"], occurred_at, event_device, seq)
+
+
+def _same_content(stored: CheckoffEvent, incoming: _Incoming) -> bool:
+    return (
+        stored.type == incoming.type
+        and stored.enrollment_id == incoming.enrollment_id
+        and stored.item_id == incoming.item_id
+        and stored.occurred_at == incoming.occurred_at
+    )
+
+
+@transaction.atomic
+def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome:
+    """Apply a batch of an installer's device events (ARCHITECTURE.md s. 6).
+
+    One result per event: applied, duplicate (same id, same content),
+    conflict (same id, other content; nothing stored) or rejected with a
+    reason. One bad event never fails the others; any unexpected error
+    rolls back the whole batch. Runs a fixed number of queries."""
+    if len(events) > MAX_SYNC_EVENTS:
+        raise ValidationError({"events": _("At most %(n)s events per batch.") % {"n": MAX_SYNC_EVENTS}})
+    received_at = timezone.now()
+    # The installer's row lock serialises concurrent batches (two tabs, two
+    # devices) so that a replay racing its original stores one row.
+    installer = Installer.objects.select_for_update().filter(user=user).first()
+
+    parsed = [_parse_event(raw, device_id) for raw in events]
+    incoming = [p for p in parsed if isinstance(p, _Incoming)]
+    stored = CheckoffEvent.objects.in_bulk([e.id for e in incoming])
+    enrollments = (
+        Enrollment.objects.select_related("cohort").in_bulk({e.enrollment_id for e in incoming}) if installer else {}
+    )
+    items = Item.objects.select_related("module").in_bulk({e.item_id for e in incoming})
+    states = _current_states({(e.enrollment_id, e.item_id) for e in incoming})
+
+    results: list[SyncResult] = []
+    accepted: dict[uuid.UUID, _Incoming] = {}
+    to_store: list[CheckoffEvent] = []
+    for entry in parsed:
+        if isinstance(entry, SyncResult):
+            results.append(entry)
+            continue
+        previous = stored.get(entry.id) or accepted.get(entry.id)
+        if previous is not None:
+            same = _same_content(previous, entry) if isinstance(previous, CheckoffEvent) else previous == entry
+            results.append(
+                SyncResult(
+                    str(entry.id),
+                    "duplicate" if same else "conflict",
+                    "" if same else "an event with this id and other content exists",
+                )
+            )
+            continue
+        enrollment = enrollments.get(entry.enrollment_id)
+        item = items.get(entry.item_id)
+        reason = None
+        if enrollment is None or installer is None or enrollment.installer_id != installer.pk:
+            reason = "not yours"
+        elif enrollment.withdrawn_at is not None:
+            reason = "enrollment closed"
+        elif item is None or item.module.version_id != enrollment.cohort.program_version_id:
+            reason = "unknown item"
+        elif entry.type == EventType.UNCHECKED and states.get((entry.enrollment_id, entry.item_id), False):
+            reason = "item signed off"
+        if reason:
+            results.append(SyncResult(str(entry.id), "rejected", reason))
+            continue
+        accepted[entry.id] = entry
+        to_store.append(
+            CheckoffEvent(
+                id=entry.id,
+                enrollment_id=entry.enrollment_id,
+                item_id=entry.item_id,
+                type=entry.type,
+                actor=user,
+                device_id=entry.device_id,
+                device_seq=entry.device_seq,
+                occurred_at=entry.occurred_at,
+                received_at=received_at,
+                effective_at=effective_time(entry.occurred_at, received_at),
+            )
+        )
+        results.append(SyncResult(str(entry.id), "applied"))
+
+    if to_store:
+        CheckoffEvent.objects.bulk_create(to_store)
+        item_states_refresh(pairs={(e.enrollment_id, e.item_id) for e in to_store})
+    touched = sorted(
+        {
+            e.enrollment_id
+            for e in incoming
+            if e.enrollment_id in enrollments
+            and installer is not None
+            and enrollments[e.enrollment_id].installer_id == installer.pk
+        }
+    )
+    return SyncOutcome(results=results, server_time=received_at, enrollment_ids=touched)
+
+
+def _current_states(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+    """Whether each (enrollment, item) is signed off now, in one query."""
+    if not pairs:
+        return {}
+    enrollment_ids = {e for e, _ in pairs}
+    item_ids = {i for _, i in pairs}
+    rows = ItemState.objects.filter(enrollment_id__in=enrollment_ids, item_id__in=item_ids).values_list(
+        "enrollment_id", "item_id", "signed_off"
+    )
+    return {(e, i): signed for e, i, signed in rows if (e, i) in pairs}
+
+
+def item_states_refresh(*, pairs: set[tuple[int, int]]) -> None:
+    """Rewrite the cached state of these (enrollment, item) pairs from their
+    full event history: two queries whatever the number of pairs."""
+    if not pairs:
+        return
+    history = defaultdict(list)
+    events = CheckoffEvent.objects.filter(
+        enrollment_id__in={e for e, _ in pairs}, item_id__in={i for _, i in pairs}
+    ).values_list("enrollment_id", "item_id", "id", "type", "effective_at", "comment")
+    for enrollment_id, item_id, event_id, type_, effective_at, comment in events:
+        if (enrollment_id, item_id) in pairs:
+            history[(enrollment_id, item_id)].append(FoldEvent(event_id, type_, effective_at, comment))
+    rows = []
+    for enrollment_id, item_id in pairs:
+        state = fold_item_events(history[(enrollment_id, item_id)])
+        rows.append(
+            ItemState(
+                enrollment_id=enrollment_id,
+                item_id=item_id,
+                checked=state.checked,
+                signed_off=state.signed_off,
+                rejection_comment=state.rejection_comment,
+                changed_at=state.changed_at,
+            )
+        )
+    ItemState.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["enrollment", "item"],
+        update_fields=["checked", "signed_off", "rejection_comment", "changed_at"],
+    )
