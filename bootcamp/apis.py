@@ -1,11 +1,19 @@
 from dataclasses import asdict
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .serializers import SyncRequestSerializer, SyncResponseSerializer
+from .models import Item
+from .serializers import (
+    EnrollmentStateSerializer,
+    SignoffRequestSerializer,
+    SyncRequestSerializer,
+    SyncResponseSerializer,
+)
 
 
 class SyncView(APIView):
@@ -27,3 +35,24 @@ class SyncView(APIView):
             "enrollments": selectors.enrollment_states(enrollments),
         }
         return Response(SyncResponseSerializer(body).data)
+
+
+class EnrollmentSignoffView(APIView):
+    """The cohort's lead signs off a checked item or rejects it with a comment."""
+
+    @extend_schema(request=SignoffRequestSerializer, responses={201: EnrollmentStateSerializer})
+    def post(self, request, enrollment_id: int):
+        enrollment = get_object_or_404(selectors.enrollments_visible_to(request.user), pk=enrollment_id)
+        serializer = SignoffRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = Item.objects.select_related("module").filter(pk=serializer.validated_data["item"]).first()
+        if item is None:
+            raise ValidationError({"item": ["Unknown item."]})
+        services.enrollment_signoff_record(
+            enrollment=enrollment,
+            item=item,
+            by=request.user,
+            action=serializer.validated_data["action"],
+            comment=serializer.validated_data["comment"],
+        )
+        return Response(selectors.enrollment_states([enrollment])[0], status=201)

@@ -48,3 +48,9 @@ class SyncResponseSerializer(serializers.Serializer):
     results = SyncResultSerializer(many=True)
     server_time = serializers.DateTimeField()
     enrollments = EnrollmentStateSerializer(many=True)
+
+
+class SignoffRequestSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1)
+    action = serializers.ChoiceField(choices=["sign_off", "reject"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, Pod, Stage, User
 from installer_ops.services import installer_stage_advance
 
@@ -330,3 +331,47 @@ def item_states_refresh(*, pairs: set[tuple[int, int]]) -> None:
         unique_fields=["enrollment", "item"],
         update_fields=["checked", "signed_off", "rejection_comment", "changed_at"],
     )
+
+
+SIGNOFF_ACTIONS = {"sign_off": EventType.SIGNED_OFF, "reject": EventType.REJECTED}
+
+
+@transaction.atomic
+def enrollment_signoff_record(
+    *, enrollment: Enrollment, item: Item, by: User, action: str, comment: str = ""
+) -> CheckoffEvent:
+    """A lead signs off a checked item, or rejects it with a comment (which
+    reopens it). Only the cohort's lead; only items that need a sign-off."""
+    if action not in SIGNOFF_ACTIONS:
+        raise ValidationError({"action": _("Use sign_off or reject.")})
+    if enrollment.cohort.lead_id != by.pk:
+        raise ValidationError({"non_field_errors": _("Only the cohort's lead signs off its items.")})
+    if item.module.version_id != enrollment.cohort.program_version_id:
+        raise ValidationError({"item": _("This item is not part of the enrollment's program.")})
+    if not item.needs_signoff:
+        raise ValidationError({"item": _("This item does not need a sign-off.")})
+    if action == "reject" and not comment.strip():
+        raise ValidationError({"comment": _("Say what to redo when rejecting.")})
+    # The same lock as the sync batch: a sign-off and a device's batch never interleave.
+    Installer.objects.select_for_update().filter(pk=enrollment.installer_id).first()
+    state = ItemState.objects.filter(enrollment=enrollment, item=item).first()
+    if state is None or not state.checked:
+        raise DomainConflict(_("The installer has not checked this item off."))
+    if action == "sign_off" and state.signed_off:
+        raise DomainConflict(_("This item is signed off already."))
+    now = timezone.now()
+    event = CheckoffEvent(
+        enrollment=enrollment,
+        item=item,
+        type=SIGNOFF_ACTIONS[action],
+        actor=by,
+        device_id="web",
+        occurred_at=now,
+        received_at=now,
+        effective_at=now,
+        comment=comment.strip(),
+    )
+    event.full_clean()
+    event.save(force_insert=True)
+    item_states_refresh(pairs={(enrollment.pk, item.pk)})
+    return event

@@ -21,6 +21,11 @@ api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
     path("sync/", bootcamp_apis.SyncView.as_view(), name="api-sync"),
+    path(
+        "enrollments/<int:enrollment_id>/signoffs/",
+        bootcamp_apis.EnrollmentSignoffView.as_view(),
+        name="api-enrollment-signoffs",
+    ),
     path("", include(router.urls)),
 ]
 
