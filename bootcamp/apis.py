@@ -1,6 +1,7 @@
 from dataclasses import asdict
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -47,7 +48,7 @@ class EnrollmentSignoffView(APIView):
         serializer.is_valid(raise_exception=True)
         item = Item.objects.select_related("module").filter(pk=serializer.validated_data["item"]).first()
         if item is None:
-            raise ValidationError({"item": ["Unknown item."]})
+            raise ValidationError({"item": [_("Unknown item.")]})
         services.enrollment_signoff_record(
             enrollment=enrollment,
             item=item,

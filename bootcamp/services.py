@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, Pod, Stage, User
-from installer_ops.services import installer_stage_advance
+from installer_ops.services import installers_stage_advance
 
 from .models import CheckoffEvent, Cohort, Enrollment, EventType, Item, ItemState, Module, Program, ProgramVersion
 from .state import FoldEvent, effective_time, fold_item_events
@@ -103,8 +103,11 @@ def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer]) -> li
     """Enrol installers in a cohort, all or none: each must be of one of the
     cohort's pods, at stage hired, without an active enrollment, and the
     cohort must have room. Their stage moves to bootcamp."""
-    # Lock the cohort so that two concurrent bulk enrolments cannot both pass the capacity check.
+    # Lock the cohort so that two concurrent bulk enrolments cannot both pass
+    # the capacity check, and the installers so that their stage is current.
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    fresh = Installer.objects.select_for_update().select_related("user").in_bulk([i.pk for i in installers])
+    installers = [fresh[i.pk] for i in installers]  # the caller's order: enrollments come back in it
     pod_ids = set(cohort.pods.values_list("pk", flat=True))
     already = set(
         Enrollment.objects.filter(installer__in=installers, withdrawn_at__isnull=True).values_list(
@@ -128,8 +131,7 @@ def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer]) -> li
     if errors:
         raise ValidationError({"installers": errors})
     enrollments = Enrollment.objects.bulk_create([Enrollment(cohort=cohort, installer=i) for i in installers])
-    for installer in installers:
-        installer_stage_advance(installer=installer, stage=Stage.BOOTCAMP)
+    installers_stage_advance(installers=installers, stage=Stage.BOOTCAMP)
     return enrollments
 
 
@@ -276,16 +278,17 @@ def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome
     if to_store:
         CheckoffEvent.objects.bulk_create(to_store)
         item_states_refresh(pairs={(e.enrollment_id, e.item_id) for e in to_store})
-    touched = sorted(
-        {
-            e.enrollment_id
-            for e in incoming
-            if e.enrollment_id in enrollments
-            and installer is not None
-            and enrollments[e.enrollment_id].installer_id == installer.pk
-        }
+    return SyncOutcome(
+        results=results, server_time=received_at, enrollment_ids=_own_enrollment_ids(installer, enrollments)
     )
-    return SyncOutcome(results=results, server_time=received_at, enrollment_ids=touched)
+
+
+def _own_enrollment_ids(installer: Installer | None, enrollments: dict[int, Enrollment]) -> list[int]:
+    """The enrollments a batch named that belong to its sender: the ones
+    whose state the answer carries."""
+    if installer is None:
+        return []
+    return sorted(pk for pk, enrollment in enrollments.items() if enrollment.installer_id == installer.pk)
 
 
 def _current_states(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:

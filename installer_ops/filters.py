@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 
 from .models import CODE_BY_LEVEL, HiringSource, Installer, Level, Pod, Stage
+from .selectors import installers_matching
 
 LEVEL_CODE_CHOICES = [(code, level.label) for level, code in CODE_BY_LEVEL.items()]
 
@@ -35,4 +35,4 @@ class InstallerFilter(django_filters.FilterSet):
         return queryset.filter(level=Level.from_code(value))
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(user__name__icontains=value) | Q(employee_id__icontains=value))
+        return installers_matching(queryset, value)

@@ -83,6 +83,11 @@ def installers_visible_to(user) -> QuerySet[Installer]:
     return base.none()
 
 
+def installers_matching(queryset: QuerySet[Installer], text: str) -> QuerySet[Installer]:
+    """Installers whose name or employee id contains `text` (the search box and the API's `q`)."""
+    return queryset.filter(Q(user__name__icontains=text) | Q(employee_id__icontains=text))
+
+
 def installers_for_listing(user) -> QuerySet[Installer]:
     return installers_visible_to(user).select_related("pod__geography", "pod__vertical")
 

@@ -8,6 +8,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -264,24 +265,40 @@ def installer_separate(
 
 
 @transaction.atomic
-def installer_stage_advance(*, installer: Installer, stage: Stage | str) -> Installer:
-    """Move an installer forward in the lifecycle (hired → bootcamp →
-    onboarding → cleared). Higher apps call this when their records say so;
-    it never moves backwards and never marks a separation (installer_separate)."""
-    installer = _locked(installer)
+def installers_stage_advance(*, installers: list[Installer], stage: Stage | str) -> list[Installer]:
+    """Move installers forward in the lifecycle (hired → bootcamp →
+    onboarding → cleared), all or none. Higher apps call this when their
+    records say so; it never moves backwards and never marks a separation
+    (installer_separate). Two queries whatever the number of installers."""
     stage = Stage(stage)
     if stage == Stage.LEFT:
         raise ValidationError({"stage": _("Use a separation to record that someone left.")})
-    if installer.has_left:
-        raise ValidationError({"stage": _("%(name)s has left.") % {"name": installer.name}})
-    if STAGE_ORDER.index(stage) < STAGE_ORDER.index(Stage(installer.stage)):
-        raise ValidationError(
-            {
-                "stage": _("An installer at %(current)s cannot go back to %(stage)s.")
-                % {"current": Stage(installer.stage).label, "stage": stage.label}
-            }
-        )
-    if stage != installer.stage:
+    # Re-read under lock: the callers' objects may be stale.
+    locked = list(
+        Installer.objects.select_for_update()
+        .select_related("user")
+        .filter(pk__in=[i.pk for i in installers])
+        .order_by("pk")
+    )
+    errors = []
+    for installer in locked:
+        if installer.has_left:
+            errors.append(_("%(name)s has left.") % {"name": installer.name})
+        elif STAGE_ORDER.index(stage) < STAGE_ORDER.index(Stage(installer.stage)):
+            errors.append(
+                _("%(name)s is at %(current)s and cannot go back to %(stage)s.")
+                % {"name": installer.name, "current": Stage(installer.stage).label, "stage": stage.label}
+            )
+    if errors:
+        raise ValidationError({"stage": errors})
+    moving = [i.pk for i in locked if i.stage != stage]
+    if moving:
+        Installer.objects.filter(pk__in=moving).update(stage=stage, updated_at=timezone.now())
+    for installer in locked:
         installer.stage = stage
-        installer.save(update_fields=["stage", "updated_at"])
-    return installer
+    return locked
+
+
+def installer_stage_advance(*, installer: Installer, stage: Stage | str) -> Installer:
+    """installers_stage_advance for one installer."""
+    return installers_stage_advance(installers=[installer], stage=stage)[0]

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -102,7 +101,7 @@ def installer_list(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            installers = installers.filter(Q(user__name__icontains=data["q"]) | Q(employee_id__icontains=data["q"]))
+            installers = selectors.installers_matching(installers, data["q"])
         if data["pod"]:
             installers = installers.filter(pod=data["pod"])
         if data["stage"]:
