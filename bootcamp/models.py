@@ -217,3 +217,26 @@ class ItemState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {'signed off' if self.signed_off else 'checked' if self.checked else 'open'}"
+
+
+class ReminderLog(models.Model):
+    """That a recipient was reminded of an overdue module on a day: the
+    unique key makes 'once per module per day' hold however often the job runs."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(_("sent on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("overdue reminder")
+        verbose_name_plural = _("overdue reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module", "recipient", "sent_on"], name="one_reminder_per_module_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} overdue for {self.enrollment}, told {self.recipient} on {self.sent_on}"

@@ -31,11 +31,15 @@ def program_version_create(*, program: Program, working_days: int, modules: list
 
     `modules` is a list of {title, first_day, last_day, items: [{title, kind,
     needs_signoff, description}]}, in order."""
+    # Lock the program: two concurrent edits must not both take the next number.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
     latest = program.versions.order_by("-number").first()
     version = ProgramVersion(program=program, number=(latest.number + 1) if latest else 1, working_days=working_days)
     version.full_clean()
     version.save()
     for position, spec in enumerate(modules, start=1):
+        if not spec.get("items"):
+            raise ValidationError({"modules": _("Module %(title)s has no items.") % {"title": spec["title"]}})
         if spec["last_day"] > working_days:
             raise ValidationError(
                 {
@@ -67,6 +71,77 @@ def program_version_create(*, program: Program, working_days: int, modules: list
             item.full_clean(exclude=["module"])
         Item.objects.bulk_create(items)
     return version
+
+
+def program_version_spec(version: ProgramVersion) -> dict:
+    """A version's content in the shape program_version_create takes (the
+    starting point of an edit)."""
+    return {
+        "working_days": version.working_days,
+        "modules": [
+            {
+                "title": m.title,
+                "first_day": m.first_day,
+                "last_day": m.last_day,
+                "items": [
+                    {"title": i.title, "kind": i.kind, "needs_signoff": i.needs_signoff, "description": i.description}
+                    for i in m.items.order_by("position")
+                ],
+            }
+            for m in version.modules.order_by("position")
+        ],
+    }
+
+
+def _normalised(spec: dict) -> dict:
+    return {
+        "working_days": spec["working_days"],
+        "modules": [
+            {
+                "title": m["title"],
+                "first_day": m["first_day"],
+                "last_day": m["last_day"],
+                "items": [
+                    {
+                        "title": i["title"],
+                        "kind": i.get("kind", "task"),
+                        "needs_signoff": i.get("needs_signoff", False),
+                        "description": i.get("description", ""),
+                    }
+                    for i in m["items"]
+                ],
+            }
+            for m in spec["modules"]
+        ],
+    }
+
+
+@transaction.atomic
+def program_load(*, code: str, title: str, working_days: int, modules: list[dict]) -> ProgramVersion:
+    """Make `code`'s latest published version say exactly this: returns it
+    unchanged when it already does (so loading twice changes nothing), or
+    publishes a new version when the content differs."""
+    program, _created = Program.objects.get_or_create(code=code, defaults={"title": title})
+    if program.title != title:
+        program.title = title
+        program.full_clean()
+        program.save(update_fields=["title"])
+    latest = program.versions.filter(published_at__isnull=False).order_by("-number").first()
+    wanted = _normalised({"working_days": working_days, "modules": modules})
+    if latest is not None and program_version_spec(latest) == wanted:
+        return latest
+    version = program_version_create(program=program, **wanted)
+    return program_version_publish(version=version)
+
+
+@transaction.atomic
+def program_version_revise(*, version: ProgramVersion, working_days: int, modules: list[dict]) -> ProgramVersion:
+    """Edit a program: a published version never changes, so the edit
+    becomes the program's next version (a draft until published). Cohorts
+    keep the version they were created with."""
+    if not modules:
+        raise ValidationError({"modules": _("A program version has at least one module.")})
+    return program_version_create(program=version.program, working_days=working_days, modules=modules)
 
 
 @transaction.atomic

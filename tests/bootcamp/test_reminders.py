@@ -1,0 +1,68 @@
+import datetime
+import uuid
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from bootcamp import services
+from bootcamp.models import ReminderLog
+from bootcamp.tasks import send_overdue_reminders
+
+pytestmark = pytest.mark.django_db
+
+# The fixture's cohort starts Monday 2 November 2026: module 1 is due on
+# Wednesday 4 November, module 2 on Monday 9 November.
+THURSDAY = datetime.date(2026, 11, 5)
+TUESDAY = datetime.date(2026, 11, 10)
+
+
+def test_overdue_modules_are_reminded_once_per_module_per_day(bootcamp, django_capture_on_commit_callbacks):
+    b = bootcamp
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_reminders.delay(THURSDAY.isoformat())
+    # Two installers and one lead, module 1 overdue for both installers.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([b.installer.user.email, b.other.user.email, b.lead_a.email])
+    lead_mail = next(m for m in mail.outbox if m.to == [b.lead_a.email])
+    assert lead_mail.body.count("Device provisioning") == 2
+    assert "was due on 2026-11-04" in lead_mail.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_reminders.delay(THURSDAY.isoformat())  # the same day again: nothing new
+    assert len(mail.outbox) == 3
+    assert ReminderLog.objects.count() == 4  # (2 installers x module 1) x (installer, lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_reminders.delay(TUESDAY.isoformat())  # a new day: both modules now overdue
+    assert len(mail.outbox) == 6
+    assert ReminderLog.objects.filter(sent_on=TUESDAY).count() == 8
+
+
+def test_a_completed_module_is_not_reminded(bootcamp, django_capture_on_commit_callbacks):
+    b = bootcamp
+    module_1 = b.items[:3]
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "item.checked",
+            "enrollment": b.enrollment.pk,
+            "item": item.pk,
+            "occurred_at": timezone.now().isoformat(),
+        }
+        for item in module_1
+    ]
+    services.sync_batch_apply(user=b.installer.user, device_id="t", events=events)
+    services.enrollment_signoff_record(enrollment=b.enrollment, item=b.items[1], by=b.lead_a, action="sign_off")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_overdue_reminders.delay(THURSDAY.isoformat())
+    assert b.installer.user.email not in [m.to[0] for m in mail.outbox]
+    lead_mail = next(m for m in mail.outbox if m.to == [b.lead_a.email])
+    assert b.other.name in lead_mail.body and b.installer.name not in lead_mail.body
+
+
+def test_nothing_is_sent_before_anything_is_due(bootcamp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        send_overdue_reminders.delay("2026-11-04")  # module 1 is due today, not overdue
+    assert len(callbacks) == 1  # the job ran to its end
+    assert mail.outbox == []
+    assert not ReminderLog.objects.exists()
