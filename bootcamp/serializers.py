@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from installer_ops.models import Installer, Pod
+
+from .models import ItemKind, ProgramVersion
 from .services import MAX_SYNC_EVENTS
 
 
@@ -54,3 +57,83 @@ class SignoffRequestSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1)
     action = serializers.ChoiceField(choices=["sign_off", "reject"])
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=[c[0] for c in ItemKind.choices], default=ItemKind.TASK)
+    needs_signoff = serializers.BooleanField(default=False)
+    description = serializers.CharField(allow_blank=True, default="")
+
+
+class ModuleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    first_day = serializers.IntegerField(min_value=1)
+    last_day = serializers.IntegerField(min_value=1)
+    items = ItemSerializer(many=True)
+
+
+class ProgramVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True)
+    working_days = serializers.IntegerField(min_value=1, max_value=60)
+    modules = ModuleSerializer(many=True)
+
+
+class ProgramVersionCreateSerializer(ProgramVersionSerializer):
+    publish = serializers.BooleanField(default=False, write_only=True)
+
+
+class ProgramSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    versions = ProgramVersionSerializer(many=True)
+
+
+class CohortSerializer(serializers.Serializer):
+    """A cohort with its summary (selectors.CohortSummary)."""
+
+    id = serializers.IntegerField(source="cohort.id")
+    name = serializers.CharField(source="cohort.name")
+    program_version = serializers.IntegerField(source="cohort.program_version_id")
+    program_title = serializers.CharField(source="cohort.program_version.program.title")
+    version_number = serializers.IntegerField(source="cohort.program_version.number")
+    start_on = serializers.DateField(source="cohort.start_on")
+    ends_on = serializers.DateField()
+    lead = serializers.IntegerField(source="cohort.lead_id")
+    pods = serializers.SerializerMethodField()
+    capacity = serializers.IntegerField(source="cohort.capacity")
+    status = serializers.ChoiceField(choices=["planned", "running", "completed"])
+    enrolled = serializers.IntegerField()
+    progress = serializers.FloatField()
+    overdue = serializers.IntegerField()
+    awaiting_signoff = serializers.IntegerField()
+
+    def get_pods(self, summary) -> list[int]:
+        return [pod.pk for pod in summary.cohort.pods.all()]
+
+
+class CohortCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    program_version = serializers.PrimaryKeyRelatedField(queryset=ProgramVersion.objects.all())
+    start_on = serializers.DateField()
+    pods = serializers.PrimaryKeyRelatedField(queryset=Pod.objects.none(), many=True, allow_empty=False)
+    capacity = serializers.IntegerField(min_value=1, max_value=200, default=12)
+
+    def __init__(self, *args, pods=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pods is not None:
+            self.fields["pods"].child_relation.queryset = pods
+
+
+class BulkEnrollSerializer(serializers.Serializer):
+    installers = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.none(), many=True, allow_empty=False)
+
+    def __init__(self, *args, installers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if installers is not None:
+            self.fields["installers"].child_relation.queryset = installers

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, Pod, Stage, User
+from installer_ops.roles import Role, role_of
 from installer_ops.services import installers_stage_advance
 
 from .models import CheckoffEvent, Cohort, Enrollment, EventType, Item, ItemState, Module, Program, ProgramVersion
@@ -174,10 +175,15 @@ def cohort_create(
 
 
 @transaction.atomic
-def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer]) -> list[Enrollment]:
+def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer], by: User | None = None) -> list[Enrollment]:
     """Enrol installers in a cohort, all or none: each must be of one of the
     cohort's pods, at stage hired, without an active enrollment, and the
-    cohort must have room. Their stage moves to bootcamp."""
+    cohort must have room. Their stage moves to bootcamp. `by`, when given
+    (a person acting), must be the cohort's lead or an administrator."""
+    if by is not None and by.pk != cohort.lead_id and role_of(by) != Role.ADMIN:
+        raise ValidationError({"non_field_errors": _("Only the cohort's lead enrols installers in it.")})
+    if not installers:
+        raise ValidationError({"installers": _("Choose at least one installer.")})
     # Lock the cohort so that two concurrent bulk enrolments cannot both pass
     # the capacity check, and the installers so that their stage is current.
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()

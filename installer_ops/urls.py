@@ -16,6 +16,9 @@ router.register("geographies", apis.GeographyViewSet, basename="geography")
 router.register("verticals", apis.VerticalViewSet, basename="vertical")
 router.register("pods", apis.PodViewSet, basename="pod")
 router.register("installers", apis.InstallerViewSet, basename="installer")
+router.register("programs", bootcamp_apis.ProgramViewSet, basename="program")
+router.register("cohorts", bootcamp_apis.CohortViewSet, basename="cohort")
+router.register("enrollments", bootcamp_apis.EnrollmentViewSet, basename="enrollment")
 
 api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
