@@ -45,6 +45,7 @@ urlpatterns = [
     path("org/installers/<int:installer_id>/promote/", views.installer_promote, name="installer-promote"),
     path("org/installers/<int:installer_id>/separate/", views.installer_separate, name="installer-separate"),
     path("me/", views.my_record, name="my-record"),
+    path("lead/", include("bootcamp.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

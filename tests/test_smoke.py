@@ -4,6 +4,10 @@ the run uses (`make test` runs this file on SQLite as well as PostgreSQL)."""
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
+
+from bootcamp.models import Cohort
+from bootcamp.selectors import cohort_summaries
 
 pytestmark = [pytest.mark.smoke, pytest.mark.django_db]
 
@@ -37,10 +41,10 @@ def test_seed_demo_and_the_main_pages(settings, capsys):
     assert Pod.objects.count() == 6
 
     pages = {
-        "lead": ["/org/", "/org/installers/", "/org/installers/new/"],
+        "lead": ["/lead/", "/lead/cohorts/new/", "/org/", "/org/installers/", "/org/installers/new/"],
         "installer": ["/me/"],
         "exec": ["/org/"],
-        "admin": ["/org/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],
+        "admin": ["/org/", "/lead/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],
     }
     for username, urls in pages.items():
         client = Client()
@@ -49,3 +53,14 @@ def test_seed_demo_and_the_main_pages(settings, capsys):
             response = client.get(url)
             assert response.status_code == 200, (username, url, response.status_code)
     assert Client().get("/healthz").status_code == 200
+
+    # Every cohort state, and every cohort's matrix and enrollments open for its lead.
+
+    cohorts = list(Cohort.objects.select_related("program_version", "lead"))
+    assert {s.status for s in cohort_summaries(cohorts, timezone.localdate())} == {"planned", "running", "completed"}
+    client = Client()
+    client.login(username="lead", password="installer-ops-demo")
+    for cohort in Cohort.objects.filter(lead__username="lead"):
+        assert client.get(f"/lead/cohorts/{cohort.pk}/").status_code == 200
+        for enrollment in cohort.enrollments.all():
+            assert client.get(f"/lead/enrollments/{enrollment.pk}/").status_code == 200

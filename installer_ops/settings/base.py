@@ -180,6 +180,7 @@ NAVIGATION = {
         (_("My record"), "my-record"),
     ],
     "lead": [
+        (_("Cohorts"), "lead-cohorts"),
         (_("Pods"), "org-overview"),
         (_("Installers"), "installer-list"),
     ],
@@ -188,6 +189,7 @@ NAVIGATION = {
     ],
     "admin": [
         (_("Organisation"), "org-overview"),
+        (_("Cohorts"), "lead-cohorts"),
         (_("Installers"), "installer-list"),
         (_("API docs"), "api-docs"),
     ],
@@ -195,7 +197,7 @@ NAVIGATION = {
 # Where each role lands after logging in.
 ROLE_HOME = {
     "installer": "my-record",
-    "lead": "org-overview",
+    "lead": "lead-cohorts",
     "executive": "org-overview",
     "admin": "org-overview",
 }

@@ -1,7 +1,9 @@
 # Shared by the bootcamp and integration tests (registered in tests/conftest.py).
 import datetime
+import uuid
 
 import pytest
+from django.utils import timezone
 
 from bootcamp import services
 from bootcamp.models import Program
@@ -59,3 +61,21 @@ def bootcamp(db):
     )
     b.items = list(b.version.modules.first().items.all()) + list(b.version.modules.last().items.all())
     return b
+
+
+def tablet_check(enrollment, *items, device_id: str = "tablet"):
+    """The installer's tablet checks these items off now, through the sync service."""
+    return services.sync_batch_apply(
+        user=enrollment.installer.user,
+        device_id=device_id,
+        events=[
+            {
+                "id": str(uuid.uuid4()),
+                "type": "item.checked",
+                "enrollment": enrollment.pk,
+                "item": item.pk,
+                "occurred_at": timezone.now().isoformat(),
+            }
+            for item in items
+        ],
+    )

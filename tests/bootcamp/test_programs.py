@@ -1,15 +1,14 @@
 import datetime
 import json
-import uuid
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from bootcamp import services
 from bootcamp.models import Item, Program, ProgramVersion
 from bootcamp.selectors import enrollment_states
+from tests.bootcamp.fixtures import tablet_check
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +34,7 @@ def test_the_default_program_is_real_and_loads_once():
 
 def test_editing_a_program_used_by_a_running_cohort_leaves_that_cohort_unchanged(bootcamp):
     b = bootcamp
-    services.sync_batch_apply(
-        user=b.installer.user,
-        device_id="t",
-        events=[
-            {
-                "id": str(uuid.uuid4()),
-                "type": "item.checked",
-                "enrollment": b.enrollment.pk,
-                "item": b.items[0].pk,
-                "occurred_at": timezone.now().isoformat(),
-            }
-        ],
-    )
+    tablet_check(b.enrollment, b.items[0])
     before = enrollment_states([b.enrollment])
 
     spec = services.program_version_spec(b.version)

@@ -1,13 +1,12 @@
 import datetime
-import uuid
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from bootcamp import services
 from bootcamp.models import ReminderLog
 from bootcamp.tasks import send_overdue_reminders
+from tests.bootcamp.fixtures import tablet_check
 
 pytestmark = pytest.mark.django_db
 
@@ -40,18 +39,7 @@ def test_overdue_modules_are_reminded_once_per_module_per_day(bootcamp, django_c
 
 def test_a_completed_module_is_not_reminded(bootcamp, django_capture_on_commit_callbacks):
     b = bootcamp
-    module_1 = b.items[:3]
-    events = [
-        {
-            "id": str(uuid.uuid4()),
-            "type": "item.checked",
-            "enrollment": b.enrollment.pk,
-            "item": item.pk,
-            "occurred_at": timezone.now().isoformat(),
-        }
-        for item in module_1
-    ]
-    services.sync_batch_apply(user=b.installer.user, device_id="t", events=events)
+    tablet_check(b.enrollment, *b.items[:3])  # all of module 1
     services.enrollment_signoff_record(enrollment=b.enrollment, item=b.items[1], by=b.lead_a, action="sign_off")
     with django_capture_on_commit_callbacks(execute=True):
         send_overdue_reminders.delay(THURSDAY.isoformat())

@@ -1,22 +1,9 @@
-import uuid
-
 import pytest
-from django.utils import timezone
 
 from bootcamp.models import CheckoffEvent
+from tests.bootcamp.fixtures import tablet_check
 
 pytestmark = pytest.mark.django_db
-
-
-def check(api, b, item):
-    event = {
-        "id": str(uuid.uuid4()),
-        "type": "item.checked",
-        "enrollment": b.enrollment.pk,
-        "item": item.pk,
-        "occurred_at": timezone.now().isoformat(),
-    }
-    api.as_user(b.installer.user).post("/api/v1/sync/", {"device_id": "t", "events": [event]}, format="json")
 
 
 def signoff(api, user, b, item, action="sign_off", comment=""):
@@ -32,7 +19,7 @@ def item_state(response, item):
 def test_the_cohort_lead_signs_off_a_checked_item_and_rejection_reopens_it(api, bootcamp):
     b = bootcamp
     needs = b.items[1]
-    check(api, b, needs)
+    tablet_check(b.enrollment, needs)
     signed = signoff(api, b.lead_a, b, needs)
     assert signed.status_code == 201
     assert item_state(signed, needs)["signed_off"] is True
@@ -54,8 +41,8 @@ def test_signoff_of_an_unchecked_item_is_409_and_writes_nothing(api, bootcamp):
 
 def test_only_the_cohorts_lead_and_only_sign_off_items(api, bootcamp):
     b = bootcamp
-    check(api, b, b.items[0])
-    check(api, b, b.items[1])
+    tablet_check(b.enrollment, b.items[0])
+    tablet_check(b.enrollment, b.items[1])
     assert signoff(api, b.lead_b, b, b.items[1]).status_code == 404  # another pod's lead: out of scope
     assert signoff(api, b.installer.user, b, b.items[1]).status_code == 400
     no_signoff = signoff(api, b.lead_a, b, b.items[0])

@@ -14,9 +14,9 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
     ("role", "heading", "links"),
     [
         (Role.INSTALLER, "Hello, Nia Installer", ["My record"]),
-        (Role.LEAD, "My pods", ["Pods", "Installers"]),
+        (Role.LEAD, "Cohorts", ["Cohorts", "Pods", "Installers"]),
         (Role.EXECUTIVE, "Organisation", ["Organisation"]),
-        (Role.ADMIN, "Organisation", ["Organisation", "Installers", "API docs", "Admin"]),
+        (Role.ADMIN, "Organisation", ["Organisation", "Cohorts", "Installers", "API docs", "Admin"]),
     ],
 )
 def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):
@@ -32,6 +32,7 @@ def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(links)
     if role == Role.LEAD:
+        nav.get_by_role("link", name="Pods").click()
         expect(page.get_by_role("table").get_by_role("link", name="Berlin Retail")).to_be_visible()
         expect(page.get_by_role("region", name="1 pod is not staffed")).to_be_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,9 @@ def nav_labels(html: str) -> list[str]:
     ("who", "landing", "labels"),
     [
         ("installer_a1", "/me/", ["My record"]),
-        ("lead_a", "/org/", ["Pods", "Installers"]),
+        ("lead_a", "/lead/", ["Cohorts", "Pods", "Installers"]),
         ("executive", "/org/", ["Organisation"]),
-        ("admin", "/org/", ["Organisation", "Installers", "API docs", "Admin"]),
+        ("admin", "/org/", ["Organisation", "Cohorts", "Installers", "API docs", "Admin"]),
     ],
 )
 def test_each_role_lands_on_its_page_with_its_navigation(client, org, who, landing, labels):
