@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bootcamp import services
 from bootcamp.models import CheckoffEvent, ItemState
 
 pytestmark = pytest.mark.django_db
@@ -119,10 +120,17 @@ def test_an_implausible_device_time_is_replaced_by_the_receipt_time(api, bootcam
 def test_unchecking_a_signed_off_item_is_rejected(api, bootcamp):
     b = bootcamp
     sync(api, b.installer.user, [event(b.enrollment, b.items[1])])
-    ItemState.objects.filter(enrollment=b.enrollment, item=b.items[1]).update(signed_off=True)
-    response = sync(api, b.installer.user, [event(b.enrollment, b.items[1], "item.unchecked")])
+    services.enrollment_signoff_record(enrollment=b.enrollment, item=b.items[1], by=b.lead_a, action="sign_off")
+    # Made offline before the sign-off arrived on the device; it still must not undo it.
+    uncheck = event(
+        b.enrollment, b.items[1], "item.unchecked", occurred_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    response = sync(api, b.installer.user, [uncheck])
     assert statuses(response) == ["rejected"]
     assert response.json()["results"][0]["reason"] == "item signed off"
+    state = ItemState.objects.get(enrollment=b.enrollment, item=b.items[1])
+    assert (state.checked, state.signed_off) == (True, True)
+    assert not CheckoffEvent.objects.filter(id=uncheck["id"]).exists()
 
 
 def test_a_batch_over_500_events_answers_400(api, bootcamp):
