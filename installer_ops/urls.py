@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
 
-from . import apis, views
+from . import apis, tablet, views
 from .health import healthz
 
 router = DefaultRouter()
@@ -45,6 +46,10 @@ urlpatterns = [
     path("org/installers/<int:installer_id>/promote/", views.installer_promote, name="installer-promote"),
     path("org/installers/<int:installer_id>/separate/", views.installer_separate, name="installer-separate"),
     path("me/", views.my_record, name="my-record"),
+    path("app/", tablet.app_shell, name="app"),
+    path("app/sw.js", tablet.service_worker, name="app-service-worker"),
+    path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
+    path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
     path("lead/", include("bootcamp.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

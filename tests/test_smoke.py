@@ -42,7 +42,7 @@ def test_seed_demo_and_the_main_pages(settings, capsys):
 
     pages = {
         "lead": ["/lead/", "/lead/cohorts/new/", "/org/", "/org/installers/", "/org/installers/new/"],
-        "installer": ["/me/"],
+        "installer": ["/app/", "/app/sw.js", "/app/manifest.webmanifest", "/app/jsi18n/", "/me/"],
         "exec": ["/org/"],
         "admin": ["/org/", "/lead/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],
     }

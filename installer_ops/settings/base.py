@@ -170,6 +170,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# The tablet app's release id; empty means "derived from the shell's files".
+APP_RELEASE = env_str("APP_RELEASE", "")
+
 # Organisation time zone in which KPI periods are cut (ARCHITECTURE.md section 8).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
 
@@ -177,6 +180,7 @@ KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
 # place allowed to name every app, so higher apps add their pages here.
 NAVIGATION = {
     "installer": [
+        (_("My checklist"), "app"),
         (_("My record"), "my-record"),
     ],
     "lead": [
@@ -196,7 +200,7 @@ NAVIGATION = {
 }
 # Where each role lands after logging in.
 ROLE_HOME = {
-    "installer": "my-record",
+    "installer": "app",
     "lead": "lead-cohorts",
     "executive": "org-overview",
     "admin": "org-overview",

@@ -2,13 +2,20 @@
 work here). A missing browser fails the run, naming it."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
 # Written to var/ (ignored); the ones worth keeping are copied to docs/screenshots/.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -21,7 +28,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_instance():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -32,11 +39,16 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+            yield playwright
     finally:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -55,3 +67,67 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    """The app in a process of its own, on the test database, so that a test
+    can take it away (the network is gone, whatever the service worker
+    does), bring it back, or restart it as a new release."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+        settings_dict = connection.settings_dict
+        self.database_url = (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+            if connection.vendor == "postgresql"
+            else f"sqlite:///{settings_dict['NAME']}"
+        )
+
+    def start(self, release: str = "release-1") -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "installer_ops.settings.test",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": "",
+            "APP_RELEASE": release,
+        }
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):  # noqa: S310 - loopback only
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the app server did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def app_server(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.fail("The tablet tests share the test database with a server process: run them on PostgreSQL.")
+    server = AppServer()
+    server.start()
+    yield server
+    server.stop()

@@ -13,7 +13,7 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
 @pytest.mark.parametrize(
     ("role", "heading", "links"),
     [
-        (Role.INSTALLER, "Hello, Nia Installer", ["My record"]),
+        (Role.INSTALLER, "Hello, Nia Installer", ["My checklist", "My record"]),
         (Role.LEAD, "Cohorts", ["Cohorts", "Pods", "Installers"]),
         (Role.EXECUTIVE, "Organisation", ["Organisation"]),
         (Role.ADMIN, "Organisation", ["Organisation", "Cohorts", "Installers", "API docs", "Admin"]),
@@ -28,6 +28,8 @@ def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):
     else:
         user = UserFactory(role=role, password=PASSWORD)
     log_in(page, user.username, PASSWORD)
+    if role == Role.INSTALLER:
+        page.goto("/me/")  # the installer lands on the tablet app; their record is one link away
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(links)

@@ -1,0 +1,160 @@
+/* The tablet's outbox (ARCHITECTURE.md section 6), shared by the page and the
+ * service worker. A change is an event stored in IndexedDB first; it leaves
+ * the outbox only when the server has acknowledged it (applied or
+ * duplicate), or has refused it (rejected or conflict), in which case it
+ * moves to the "rejected" store until the installer dismisses it.
+ * Nothing is ever dropped silently. */
+/* global idb */
+(function (root) {
+  "use strict";
+
+  var DB_VERSION = 1;
+  var BATCH = 500;
+
+  function openStore(username) {
+    // One database per login, so that a shared tablet never mixes people.
+    return idb.openDB("installer-ops:" + username, DB_VERSION, {
+      upgrade: function (db) {
+        var outbox = db.createObjectStore("outbox", { keyPath: "id" });
+        outbox.createIndex("seq", "device_seq");
+        db.createObjectStore("rejected", { keyPath: "id" });
+        db.createObjectStore("meta");
+      },
+    });
+  }
+
+  function uuid4() {
+    if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
+    var b = root.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  async function deviceId(db) {
+    var id = await db.get("meta", "deviceId");
+    if (!id) {
+      id = "tablet-" + uuid4();
+      await db.put("meta", id, "deviceId");
+    }
+    return id;
+  }
+
+  /* Store one change. The sequence number and the event go in one
+   * transaction, so a crash leaves either both or neither. */
+  async function record(db, change) {
+    var device = await deviceId(db);
+    var tx = db.transaction(["outbox", "meta"], "readwrite");
+    var seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
+    var event = {
+      id: uuid4(),
+      device_id: device,
+      device_seq: seq,
+      type: change.type,
+      enrollment: change.enrollment,
+      item: change.item,
+      occurred_at: new Date().toISOString(),
+    };
+    tx.objectStore("meta").put(seq, "seq");
+    tx.objectStore("outbox").put(event);
+    await tx.done;
+    return event;
+  }
+
+  function pending(db) {
+    return db.getAllFromIndex("outbox", "seq");
+  }
+
+  function RetryableError(message) {
+    this.name = "RetryableError";
+    this.message = message;
+  }
+
+  /* Send up to 500 waiting events and file the answers. Resolves with
+   * {sent, rejected, serverTime}; throws RetryableError on a network error
+   * or a 5xx (nothing changed locally, the same events are sent again
+   * later), and an Error with .status for other refusals (e.g. 403 when
+   * the session expired). */
+  async function syncOnce(db, csrfToken) {
+    var events = (await pending(db)).slice(0, BATCH);
+    var device = await deviceId(db);
+    var response;
+    try {
+      response = await fetch("/api/v1/sync/", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken || "" },
+        body: JSON.stringify({ device_id: device, sent_at: new Date().toISOString(), events: events }),
+      });
+    } catch (networkError) {
+      throw new RetryableError("network: " + networkError.message);
+    }
+    if (response.status >= 500) throw new RetryableError("server: " + response.status);
+    if (!response.ok) {
+      var refusal = new Error("refused: " + response.status);
+      refusal.status = response.status;
+      throw refusal;
+    }
+    var body = await response.json();
+    var byId = {};
+    events.forEach(function (e) { byId[e.id] = e; });
+    var tx = db.transaction(["outbox", "rejected", "meta"], "readwrite");
+    var rejected = 0;
+    body.results.forEach(function (result) {
+      var event = byId[result.id];
+      if (!event) return;
+      if (result.status === "rejected" || result.status === "conflict") {
+        rejected += 1;
+        tx.objectStore("rejected").put(Object.assign({}, event, {
+          status: result.status,
+          reason: result.reason || result.status,
+        }));
+      }
+      tx.objectStore("outbox").delete(result.id);
+    });
+    if (body.enrollments && body.enrollments.length) {
+      var known = (await tx.objectStore("meta").get("enrollments")) || [];
+      body.enrollments.forEach(function (fresh) {
+        var at = known.findIndex(function (e) { return e.id === fresh.id; });
+        if (at >= 0) known[at] = fresh; else known.push(fresh);
+      });
+      tx.objectStore("meta").put(known, "enrollments");
+    }
+    tx.objectStore("meta").put(new Date().toISOString(), "lastSync");
+    await tx.done;
+    return { sent: events.length, rejected: rejected, serverTime: body.server_time };
+  }
+
+  /* The login last using this tablet, for the service worker's Background Sync. */
+  function deviceDb() {
+    return idb.openDB("installer-ops:device", 1, {
+      upgrade: function (db) { db.createObjectStore("meta"); },
+    });
+  }
+
+  async function rememberUser(username) {
+    var db = await deviceDb();
+    await db.put("meta", username, "username");
+  }
+
+  async function lastUser() {
+    var db = await deviceDb();
+    return db.get("meta", "username");
+  }
+
+  async function dismiss(db, id) {
+    await db.delete("rejected", id);
+  }
+
+  root.InstallerOutbox = {
+    open: openStore,
+    record: record,
+    pending: pending,
+    syncOnce: syncOnce,
+    dismiss: dismiss,
+    rememberUser: rememberUser,
+    lastUser: lastUser,
+    RetryableError: RetryableError,
+  };
+})(typeof self !== "undefined" ? self : this);

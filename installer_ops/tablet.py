@@ -1,0 +1,107 @@
+"""The installer's tablet app: the shell page, its service worker and manifest.
+
+The app itself is static (HTML, CSS, JavaScript) and talks to the API; these
+views only serve the shell and describe it to the browser.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .roles import Role
+from .views import role_required
+
+# Static files of the shell, precached by the service worker.
+SHELL_STATIC = [
+    "installer_ops/css/app.css",
+    "installer_ops/app/tablet.css",
+    "vendor/idb/idb.umd.js",
+    "installer_ops/app/outbox.js",
+    "installer_ops/app/app.js",
+    "installer_ops/app/icon-192.png",
+    "installer_ops/app/icon-512.png",
+]
+
+
+def shell_urls() -> list[str]:
+    return [
+        reverse("app"),
+        reverse("app-jsi18n"),
+        reverse("app-manifest"),
+        *(static(path) for path in SHELL_STATIC),
+    ]
+
+
+@lru_cache(maxsize=1)
+def _content_release() -> str:
+    """A release id that changes whenever a shell file or the worker changes."""
+    digest = hashlib.sha256()
+    for path in SHELL_STATIC:
+        with open(finders.find(path), "rb") as handle:
+            digest.update(handle.read())
+    for template in ("installer_ops/app/shell.html", "installer_ops/app/sw.js"):
+        with open(get_template(template).origin.name, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+def release() -> str:
+    # APP_RELEASE (e.g. the deployed commit) wins when set.
+    return settings.APP_RELEASE or _content_release()
+
+
+@role_required(Role.INSTALLER)
+def app_shell(request):
+    return render(request, "installer_ops/app/shell.html")
+
+
+@never_cache
+@require_GET
+def service_worker(request):
+    body = get_template("installer_ops/app/sw.js").render(
+        {
+            "release": release(),
+            "shell_json": json.dumps(shell_urls()),
+            "app_url": reverse("app"),
+            "idb_url_json": json.dumps(static("vendor/idb/idb.umd.js")),
+            "outbox_url_json": json.dumps(static("installer_ops/app/outbox.js")),
+        }
+    )
+    return HttpResponse(body, content_type="application/javascript; charset=utf-8")
+
+
+@require_GET
+def manifest(request):
+    return JsonResponse(
+        {
+            "name": "Installer Ops",
+            "short_name": "Installer Ops",
+            "start_url": reverse("app"),
+            "scope": reverse("app"),
+            "display": "standalone",
+            "orientation": "any",
+            "background_color": "#f3f5f7",
+            "theme_color": "#0b5d7a",
+            "icons": [
+                {"src": static("installer_ops/app/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("installer_ops/app/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {
+                    "src": static("installer_ops/app/icon-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+            ],
+        },
+        content_type="application/manifest+json",
+    )

@@ -1,0 +1,66 @@
+"""Helpers for the tablet scenarios (ARCHITECTURE.md section 6)."""
+
+import datetime
+import json
+
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from bootcamp import services
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import InstallerFactory, PodFactory, lead_of
+
+PASSWORD = "a-tablet-test-pass"  # noqa: S105
+
+
+class Bootcamp:
+    """A running cohort on the default program with one installer enrolled."""
+
+    def __init__(self):
+        spec = json.loads((settings.BASE_DIR / "fixtures" / "program_default.json").read_text())
+        self.version = services.program_load(**spec)
+        self.pod = PodFactory(name="Berlin Retail")
+        self.lead = lead_of(self.pod, password=PASSWORD)
+        self.installer = InstallerFactory(pod=self.pod, user__name="Nia Tablet", user__password=PASSWORD)
+        self.cohort = services.cohort_create(
+            name="Berlin November",
+            program_version=self.version,
+            start_on=timezone.localdate() - datetime.timedelta(days=2),
+            lead=self.lead,
+            pods=[self.pod],
+            capacity=5,
+        )
+        (self.enrollment,) = services.enrollment_bulk_create(cohort=self.cohort, installers=[self.installer])
+        self.items = list(self.version.modules.get(position=1).items.order_by("position"))
+
+
+def context_options(base_url: str, **extra) -> dict:
+    return {"viewport": {"width": 1280, "height": 800}, "base_url": base_url, **extra}
+
+
+def persistent_context(playwright, user_data_dir, base_url: str, **extra):
+    return playwright.chromium.launch_persistent_context(
+        str(user_data_dir),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        **context_options(base_url, **extra),
+    )
+
+
+def open_app(page, username: str, *, wait_for_worker: bool = True) -> None:
+    """Log in, open the checklist, wait until it is synced (and the service
+    worker controls the page, so that the shell is cached)."""
+    page.set_default_timeout(20_000)
+    page.goto("/accounts/login/?next=/app/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status")).to_contain_text("All changes synced")
+    if wait_for_worker:
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def status(page):
+    return page.get_by_role("status")
