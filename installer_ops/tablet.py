@@ -16,6 +16,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from .roles import Role
@@ -60,6 +61,7 @@ def release() -> str:
     return settings.APP_RELEASE or _content_release()
 
 
+@ensure_csrf_cookie  # the outbox reads the token from the cookie: the cached shell carries none
 @role_required(Role.INSTALLER)
 def app_shell(request):
     return render(request, "installer_ops/app/shell.html")

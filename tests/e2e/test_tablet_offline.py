@@ -80,3 +80,38 @@ def test_offline_cold_start_with_every_request_blocked(playwright_instance, app_
     page.get_by_label(b.items[0].title, exact=True).check()
     expect(status(page)).to_contain_text("1 change waiting to sync")
     context.close()
+
+
+def test_a_new_release_offers_a_reload_and_keeps_the_waiting_events(browser, app_server):
+    """Scenario 7."""
+    b = Bootcamp()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_server.url)
+    page = context.new_page()
+    open_app(page, b.installer.user.username)
+    assert page.evaluate("caches.keys()") == ["installer-ops-shell-release-1"]
+
+    # Events wait: the sync endpoint is unreachable for now.
+    context.route("**/api/v1/sync/", lambda route: route.abort())
+    for item in b.items[:2]:
+        page.get_by_label(item.title, exact=True).check()
+    expect(status(page)).to_contain_text("2 changes waiting to sync")
+
+    app_server.stop()
+    app_server.start(release="release-2")  # the new release is deployed
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text("A new version of the app is ready.", timeout=20_000)
+    expect(status(page)).to_contain_text("2 changes waiting to sync")
+    assert CheckoffEvent.objects.count() == 0
+
+    context.unroute("**/api/v1/sync/")
+    with page.expect_navigation():
+        banner.get_by_role("button", name="Reload").click()
+    expect(status(page)).to_contain_text("All changes synced", timeout=20_000)
+    assert page.evaluate("caches.keys()") == ["installer-ops-shell-release-2"]
+    sw_release = page.evaluate(
+        'fetch(\'/app/sw.js\').then((r) => r.text()).then((t) => t.match(/RELEASE = "([^"]+)"/)[1])'
+    )
+    assert sw_release == "release-2"
+    assert CheckoffEvent.objects.filter(enrollment=b.enrollment).count() == 2
+    context.close()

@@ -171,7 +171,7 @@
     enrollments.forEach(function (e) {
       e.modules.forEach(function (m) { m.items.forEach(function (i) { titles[i.id] = i.title; }); });
     });
-    box.appendChild(el("h2", { text: gettext("Changes the server refused") }));
+    box.appendChild(el("h2", { id: "rejected-title", text: gettext("Changes the server refused") }));
     var list = el("ul", {});
     rejected.forEach(function (event) {
       var what = event.type === "item.checked" ? gettext("Checked") : gettext("Unchecked");
