@@ -19,14 +19,23 @@ def test_offline_check_offs_survive_a_reload_and_wait(browser, app_server):
     """Scenario 1."""
     b = Bootcamp()
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_server.url)
+    # Record that the app asks for persistent storage (the browser may still say no).
+    context.add_init_script(
+        "window.__persistAsked = 0; const ask = navigator.storage.persist.bind(navigator.storage);"
+        "navigator.storage.persist = () => { window.__persistAsked += 1; return ask(); };"
+    )
     page = context.new_page()
     open_app(page, b.installer.user.username)
+    assert page.evaluate("window.__persistAsked") == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "issue4-app-online.png", full_page=True)
     go_offline(context, app_server)
     for item in b.items[:3]:
         page.get_by_label(item.title, exact=True).check()
     expect(status(page)).to_contain_text("3 changes waiting to sync")
+    # Background Sync is asked for where the browser has it (Chromium does).
+    tags = page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
+    assert tags == ["installer-ops-outbox"]
     page.screenshot(path=SCREENSHOTS / "issue4-app-offline-waiting.png", full_page=True)
     page.reload()
     for item in b.items[:3]:
