@@ -38,12 +38,13 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## browser: Debian's Chromium for the Playwright tests (the Playwright download does not work here)
+## browser: Debian's Chromium for the Playwright tests (the Playwright download does not work here),
+## and poppler-utils, whose pdftotext and pdftoppm read the PDFs the tests make
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
+		echo "Installing Debian's chromium and poppler-utils for the tests"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
 	@/usr/bin/chromium --version
 

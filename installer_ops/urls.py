@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
+from onboarding import apis as onboarding_apis
+from onboarding import views as onboarding_views
 
 from . import apis, tablet, views
 from .health import healthz
@@ -20,11 +22,19 @@ router.register("installers", apis.InstallerViewSet, basename="installer")
 router.register("programs", bootcamp_apis.ProgramViewSet, basename="program")
 router.register("cohorts", bootcamp_apis.CohortViewSet, basename="cohort")
 router.register("enrollments", bootcamp_apis.EnrollmentViewSet, basename="enrollment")
+router.register("kits", onboarding_apis.KitViewSet, basename="kit")
+router.register("shadow-assignments", onboarding_apis.ShadowAssignmentViewSet, basename="shadow-assignment")
+router.register("shadow-days", onboarding_apis.ShadowDayViewSet, basename="shadow-day")
+router.register("drills", onboarding_apis.DrillViewSet, basename="drill")
+router.register("runbooks", onboarding_apis.RunbookViewSet, basename="runbook")
 
 api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
     path("sync/", bootcamp_apis.SyncView.as_view(), name="api-sync"),
+    path("installers/<int:pk>/readiness/", onboarding_apis.ReadinessView.as_view(), name="api-readiness"),
+    path("installers/<int:pk>/clearance/", onboarding_apis.ClearanceView.as_view(), name="api-clearance"),
+    path("installers/<int:pk>/packet.pdf", onboarding_apis.PacketView.as_view(), name="api-packet"),
     path(
         "enrollments/<int:enrollment_id>/signoffs/",
         bootcamp_apis.EnrollmentSignoffView.as_view(),
@@ -51,6 +61,9 @@ urlpatterns = [
     path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
     path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
     path("lead/", include("bootcamp.urls")),
+    path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),
+    path("runbooks/<slug:slug>/v<int:number>/", onboarding_views.runbook_print, name="runbook-print"),
+    path("runbooks/<slug:slug>/v<int:number>.pdf", onboarding_views.runbook_pdf, name="runbook-pdf"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -168,10 +168,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # The tablet app's release id; empty means "derived from the shell's files".
 APP_RELEASE = env_str("APP_RELEASE", "")
+
+# How long a clearance for independent deployment lasts before a refresher drill.
+CLEARANCE_VALID_MONTHS = env_int("CLEARANCE_VALID_MONTHS", 12)
 
 # Organisation time zone in which KPI periods are cut (ARCHITECTURE.md section 8).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")

@@ -1,0 +1,238 @@
+"""Reads of onboarding: the current documents, the readiness gate, the board."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from bootcamp.models import Enrollment
+from bootcamp.selectors import enrollments_progress
+from installer_ops.models import Installer, Stage
+from installer_ops.selectors import installers_visible_to
+
+from .models import Clearance, Day1Kit, Document, DocumentVersion, DrillOutcome, OutageDrill, ShadowDay
+
+REQUIRED_SHADOW_DAYS = 5
+EXPIRY_WARNING_DAYS = 30
+
+
+def current_document_version(kind: str) -> DocumentVersion | None:
+    """The newest published version of the newest document of this kind."""
+    return (
+        DocumentVersion.objects.filter(document__kind=kind)
+        .select_related("document")
+        .order_by("-published_at", "-number")
+        .first()
+    )
+
+
+def documents_with_versions() -> QuerySet[Document]:
+    return Document.objects.prefetch_related("versions").order_by("kind", "title")
+
+
+@dataclass
+class Requirement:
+    code: str
+    label: str | Promise
+    met: bool
+    detail: str
+
+
+@dataclass
+class Readiness:
+    installer: Installer
+    requirements: list[Requirement]
+    clearance: Clearance | None = None
+    expiring: bool = False
+
+    @property
+    def ready(self) -> bool:
+        return all(r.met for r in self.requirements)
+
+    @property
+    def missing(self) -> list[Requirement]:
+        return [r for r in self.requirements if not r.met]
+
+
+@dataclass
+class _Facts:
+    """What the gate looks at, loaded for many installers in a fixed number of queries."""
+
+    progress: dict = field(default_factory=dict)
+    kits: dict = field(default_factory=dict)
+    shadow_days: dict = field(default_factory=lambda: defaultdict(int))
+    drills: dict = field(default_factory=lambda: defaultdict(list))
+    clearances: dict = field(default_factory=dict)
+    current: dict = field(default_factory=dict)
+
+
+def _facts(installers: list[Installer]) -> _Facts:
+    facts = _Facts()
+    ids = [i.pk for i in installers]
+    enrollments = list(
+        Enrollment.objects.filter(installer_id__in=ids, withdrawn_at__isnull=True).select_related(
+            "cohort__program_version"
+        )
+    )
+    facts.progress = {p.enrollment.installer_id: p for p in enrollments_progress(enrollments)}
+    facts.kits = {
+        k.installer_id: k
+        for k in Day1Kit.objects.filter(installer_id__in=ids).select_related(
+            "runbook_version__document", "playbook_version__document", "profile"
+        )
+    }
+    for row in (
+        ShadowDay.objects.filter(assignment__installer_id__in=ids, confirmed_at__isnull=False)
+        .values("assignment__installer_id")
+        .annotate(n=Count("pk"))
+    ):
+        facts.shadow_days[row["assignment__installer_id"]] = row["n"]
+    for drill in (
+        OutageDrill.objects.filter(installer_id__in=ids)
+        .exclude(outcome=DrillOutcome.SCHEDULED)
+        .select_related("scenario")
+        .order_by("attempt")
+    ):
+        facts.drills[drill.installer_id].append(drill)
+    for clearance in Clearance.objects.filter(installer_id__in=ids).order_by("cleared_at"):
+        facts.clearances[clearance.installer_id] = clearance  # the latest wins
+    facts.current = {kind: current_document_version(kind) for kind in ("runbook", "playbook")}
+    return facts
+
+
+def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
+    progress = facts.progress.get(installer.pk)
+    if progress is None:
+        bootcamp = Requirement("bootcamp", _("Bootcamp complete"), False, str(_("Not enrolled in a cohort.")))
+    elif progress.complete:
+        bootcamp = Requirement("bootcamp", _("Bootcamp complete"), True, str(_("Every module complete.")))
+    else:
+        open_items = progress.total - progress.done
+        bootcamp = Requirement(
+            "bootcamp",
+            _("Bootcamp complete"),
+            False,
+            str(
+                _("%(n)s of %(total)s items still open or awaiting sign-off.")
+                % {"n": open_items, "total": progress.total}
+            ),
+        )
+
+    kit = facts.kits.get(installer.pk)
+    if kit is None:
+        kit_req = Requirement("kit", _("Day-1 kit issued and acknowledged"), False, str(_("No kit issued.")))
+    else:
+        problems = []
+        for label, held, acknowledged, kind in (
+            (_("runbook"), kit.runbook_version, kit.runbook_acknowledged_at, "runbook"),
+            (_("playbook"), kit.playbook_version, kit.playbook_acknowledged_at, "playbook"),
+        ):
+            current = facts.current.get(kind)
+            if current is not None and current.pk != held.pk:
+                problems.append(
+                    str(
+                        _("%(doc)s v%(held)s is out of date (v%(current)s published): reprint")
+                        % {"doc": label, "held": held.number, "current": current.number}
+                    )
+                )
+            elif acknowledged is None:
+                problems.append(str(_("%(doc)s v%(held)s not acknowledged") % {"doc": label, "held": held.number}))
+        kit_req = Requirement(
+            "kit",
+            _("Day-1 kit issued and acknowledged"),
+            not problems,
+            "; ".join(problems)
+            if problems
+            else str(_("Device %(serial)s, copies acknowledged.") % {"serial": kit.device_serial}),
+        )
+
+    days = facts.shadow_days[installer.pk]
+    shadow = Requirement(
+        "shadow",
+        _("Shadow week done"),
+        days >= REQUIRED_SHADOW_DAYS,
+        str(
+            _("%(n)s of %(required)s shadow days confirmed by the mentor.")
+            % {"n": days, "required": REQUIRED_SHADOW_DAYS}
+        ),
+    )
+
+    drills = facts.drills[installer.pk]
+    clearance = facts.clearances.get(installer.pk)
+    # A first clearance needs a passed drill; a renewal needs a refresher
+    # drill passed since the last clearance.
+    counted = [d for d in drills if clearance is None or d.completed_at > clearance.cleared_at]
+    passed = [d for d in counted if d.outcome == DrillOutcome.PASSED]
+    if passed:
+        detail = str(
+            _("Passed “%(scenario)s” in %(minutes)s min.")
+            % {"scenario": passed[-1].scenario.title, "minutes": passed[-1].minutes_to_recover}
+        )
+    elif clearance is not None:
+        detail = str(_("A refresher drill is needed since the last clearance."))
+    elif drills:
+        detail = str(_("%(n)s drill(s) failed so far.") % {"n": len(drills)})
+    else:
+        detail = str(_("No drill run yet."))
+    drill = Requirement("drill", _("Outage drill passed"), bool(passed), detail)
+    return [bootcamp, kit_req, shadow, drill]
+
+
+def readiness_of(installers: list[Installer], today: datetime.date | None = None) -> list[Readiness]:
+    today = today or timezone.localdate()
+    facts = _facts(installers)
+    result = []
+    for installer in installers:
+        clearance = facts.clearances.get(installer.pk)
+        expiring = clearance is not None and clearance.valid_until <= today + datetime.timedelta(
+            days=EXPIRY_WARNING_DAYS
+        )
+        result.append(Readiness(installer, _requirements(installer, facts), clearance, expiring))
+    return result
+
+
+def installer_readiness(installer: Installer) -> Readiness:
+    """The readiness gate of PRODUCT.md section 4 for one installer."""
+    return readiness_of([installer])[0]
+
+
+BOARD_COLUMNS = [
+    ("bootcamp", _("Bootcamp")),
+    ("kit", _("Kit")),
+    ("shadow", _("Shadow")),
+    ("drill", _("Drill")),
+    ("ready", _("Ready")),
+    ("cleared", _("Cleared")),
+]
+
+
+def onboarding_board(user, today: datetime.date | None = None) -> dict[str, list[Readiness]]:
+    """Installers in onboarding or cleared, in the column of the first
+    requirement they miss ("ready" when none, "cleared" once cleared)."""
+    installers = list(
+        installers_visible_to(user)
+        .filter(Q(stage__in=[Stage.ONBOARDING, Stage.CLEARED]))
+        .select_related("pod")
+        .order_by("user__name")
+    )
+    columns = {code: [] for code, _label in BOARD_COLUMNS}
+    for readiness in readiness_of(installers, today):
+        if readiness.installer.stage == Stage.CLEARED and readiness.clearance is not None and not readiness.expiring:
+            columns["cleared"].append(readiness)
+        elif readiness.ready:
+            columns["ready"].append(readiness)
+        else:
+            columns[readiness.missing[0].code].append(readiness)
+    return columns
+
+
+def kits_needing_reprint(user) -> QuerySet[Day1Kit]:
+    return (
+        Day1Kit.objects.filter(reprint_needed_since__isnull=False, installer__in=installers_visible_to(user))
+        .select_related("installer__user", "runbook_version__document", "playbook_version__document")
+        .order_by("reprint_needed_since")
+    )

@@ -1,0 +1,304 @@
+"""Writes of onboarding: kits, documents, shadowing, drills, clearance."""
+
+import datetime
+import hashlib
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bootcamp.models import Enrollment
+from bootcamp.selectors import enrollments_progress
+from installer_ops.exceptions import DomainConflict
+from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Level, Stage, User
+from installer_ops.services import installers_stage_advance
+
+from .models import (
+    Clearance,
+    ConfigProfile,
+    Day1Kit,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    DrillOutcome,
+    DrillScenario,
+    OutageDrill,
+    ShadowAssignment,
+    ShadowDay,
+)
+from .selectors import current_document_version, installer_readiness
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _lock(installer: Installer) -> Installer:
+    return Installer.objects.select_for_update().select_related("user", "pod").get(pk=installer.pk)
+
+
+# --- profiles and documents -------------------------------------------------------
+
+
+@transaction.atomic
+def config_profile_create(*, name: str, content: str) -> ConfigProfile:
+    """The next version of the named profile; loading the same content again
+    returns the existing version."""
+    latest = ConfigProfile.objects.select_for_update().filter(name=name).order_by("-version").first()
+    if latest is not None and latest.content == content:
+        return latest
+    profile = ConfigProfile(
+        name=name, version=(latest.version + 1) if latest else 1, content=content, sha256=sha256_of(content)
+    )
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def document_create(*, kind: str, slug: str, title: str) -> Document:
+    document = Document(kind=DocumentKind(kind), slug=slug, title=title)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_publish(*, document: Document, body: str, by: User | None = None) -> DocumentVersion:
+    """Publish the next version of a runbook or playbook. Every kit holding an
+    older copy of it is flagged for reprint. Publishing the same body as the
+    current version changes nothing and returns it."""
+    if not body.strip():
+        raise ValidationError({"body": _("A document version needs a body.")})
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    latest = document.versions.order_by("-number").first()
+    if latest is not None and latest.body == body:
+        return latest
+    now = timezone.now()
+    version = DocumentVersion(
+        document=document,
+        number=(latest.number + 1) if latest else 1,
+        body=body,
+        checksum=sha256_of(body),
+        published_at=now,
+        published_by=by,
+    )
+    version.full_clean()
+    version.save()
+    held = "runbook_version" if document.kind == DocumentKind.RUNBOOK else "playbook_version"
+    Day1Kit.objects.filter(
+        **{f"{held}__document": document, f"{held}__number__lt": version.number},
+        reprint_needed_since__isnull=True,
+    ).update(reprint_needed_since=now)
+    return version
+
+
+def _current_copies() -> tuple[DocumentVersion, DocumentVersion]:
+    runbook = current_document_version(DocumentKind.RUNBOOK)
+    playbook = current_document_version(DocumentKind.PLAYBOOK)
+    if runbook is None or playbook is None:
+        raise ValidationError(
+            {"non_field_errors": _("Publish a runbook and an incident playbook before issuing kits.")}
+        )
+    return runbook, playbook
+
+
+# --- day-1 kits ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def kit_issue(*, installer: Installer, device_serial: str, profile: ConfigProfile, by: User) -> Day1Kit:
+    """Issue the day-1 kit: the provisioned device and offline copies of the
+    current runbook and playbook (to be acknowledged by the installer)."""
+    installer = _lock(installer)
+    if installer.stage == Stage.LEFT:
+        raise ValidationError({"installer": _("%(name)s has left.") % {"name": installer.name}})
+    if Day1Kit.objects.filter(installer=installer).exists():
+        raise ValidationError(
+            {"installer": _("%(name)s has a kit already; reprint its copies instead.") % {"name": installer.name}}
+        )
+    serial = device_serial.strip()
+    if not serial:
+        raise ValidationError({"device_serial": _("The device serial is required.")})
+    if Day1Kit.objects.filter(device_serial=serial).exists():
+        raise ValidationError({"device_serial": _("Device %(serial)s is in another kit.") % {"serial": serial}})
+    runbook, playbook = _current_copies()
+    kit = Day1Kit(
+        installer=installer,
+        device_serial=serial,
+        profile=profile,
+        runbook_version=runbook,
+        playbook_version=playbook,
+        issued_by=by,
+        issued_at=timezone.now(),
+    )
+    kit.full_clean()
+    kit.save()
+    return kit
+
+
+@transaction.atomic
+def kit_reprint(*, kit: Day1Kit, by: User) -> Day1Kit:
+    """Replace the kit's copies with the current versions; the installer
+    acknowledges them again."""
+    kit = Day1Kit.objects.select_for_update().get(pk=kit.pk)
+    runbook, playbook = _current_copies()
+    if runbook.pk != kit.runbook_version_id:
+        kit.runbook_version, kit.runbook_acknowledged_at = runbook, None
+    if playbook.pk != kit.playbook_version_id:
+        kit.playbook_version, kit.playbook_acknowledged_at = playbook, None
+    kit.reprint_needed_since = None
+    kit.save()
+    return kit
+
+
+@transaction.atomic
+def kit_acknowledge(*, kit: Day1Kit, version: DocumentVersion, by: User) -> Day1Kit:
+    """The installer acknowledges the copy they hold (their own kit only)."""
+    kit = Day1Kit.objects.select_for_update().select_related("installer").get(pk=kit.pk)
+    if kit.installer.user_id != by.pk:
+        raise ValidationError({"non_field_errors": _("Only the kit's holder acknowledges its copies.")})
+    now = timezone.now()
+    if version.pk == kit.runbook_version_id:
+        kit.runbook_acknowledged_at = kit.runbook_acknowledged_at or now
+    elif version.pk == kit.playbook_version_id:
+        kit.playbook_acknowledged_at = kit.playbook_acknowledged_at or now
+    else:
+        raise ValidationError({"version": _("This is not the version your kit holds; ask your lead for a reprint.")})
+    kit.save(update_fields=["runbook_acknowledged_at", "playbook_acknowledged_at"])
+    return kit
+
+
+# --- shadowing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shadow_assign(*, installer: Installer, mentor: Installer, by: User) -> ShadowAssignment:
+    if mentor.pk == installer.pk:
+        raise ValidationError({"mentor": _("An installer cannot shadow themselves.")})
+    if mentor.level < MENTOR_MIN_LEVEL:
+        raise ValidationError(
+            {
+                "mentor": _("Mentors are %(level)s or above; %(name)s is %(current)s.")
+                % {"level": Level(MENTOR_MIN_LEVEL).label, "name": mentor.name, "current": Level(mentor.level).label}
+            }
+        )
+    if mentor.stage == Stage.LEFT:
+        raise ValidationError({"mentor": _("%(name)s has left.") % {"name": mentor.name}})
+    existing = ShadowAssignment.objects.filter(installer=installer, mentor=mentor).first()
+    if existing:
+        return existing
+    assignment = ShadowAssignment(installer=installer, mentor=mentor, assigned_by=by)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def shadow_day_record(*, assignment: ShadowAssignment, day: datetime.date, site: str, notes: str = "") -> ShadowDay:
+    if day > timezone.localdate():
+        raise ValidationError({"day": _("A shadow day is recorded once it happened.")})
+    if ShadowDay.objects.filter(assignment=assignment, day=day).exists():
+        raise ValidationError({"day": _("This day is recorded already.")})
+    shadow_day = ShadowDay(assignment=assignment, day=day, site=site.strip(), notes=notes)
+    shadow_day.full_clean()
+    shadow_day.save()
+    return shadow_day
+
+
+@transaction.atomic
+def shadow_day_confirm(*, shadow_day: ShadowDay, by: User) -> ShadowDay:
+    """The mentor, on their own login, confirms the day happened."""
+    shadow_day = ShadowDay.objects.select_for_update().select_related("assignment__mentor").get(pk=shadow_day.pk)
+    if shadow_day.assignment.mentor.user_id != by.pk:
+        raise ValidationError({"non_field_errors": _("Only the mentor confirms a shadow day.")})
+    if shadow_day.confirmed_at is None:
+        shadow_day.confirmed_at = timezone.now()
+        shadow_day.save(update_fields=["confirmed_at"])
+    return shadow_day
+
+
+# --- outage drills ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def drill_schedule(
+    *, installer: Installer, scenario: DrillScenario, scheduled_for: datetime.datetime, by: User
+) -> OutageDrill:
+    drill = OutageDrill(installer=installer, scenario=scenario, scheduled_for=scheduled_for, run_by=by)
+    drill.full_clean()
+    drill.save()
+    return drill
+
+
+@transaction.atomic
+def drill_record(
+    *, drill: OutageDrill, passed: bool, minutes_to_recover: int | None, notes: str = "", by: User
+) -> OutageDrill:
+    """Record a drill's outcome. Attempts are numbered in the order drills
+    are run, so the installer's first attempt stays known."""
+    _lock(drill.installer)
+    drill = OutageDrill.objects.select_for_update().get(pk=drill.pk)
+    if drill.outcome != DrillOutcome.SCHEDULED:
+        raise ValidationError({"outcome": _("This drill's outcome is recorded already.")})
+    if passed and minutes_to_recover is None:
+        raise ValidationError({"minutes_to_recover": _("A passed drill has a time to recover.")})
+    done = OutageDrill.objects.filter(installer_id=drill.installer_id).aggregate(n=Max("attempt"))["n"] or 0
+    drill.outcome = DrillOutcome.PASSED if passed else DrillOutcome.FAILED
+    drill.attempt = done + 1
+    drill.minutes_to_recover = minutes_to_recover
+    drill.notes = notes
+    drill.completed_at = timezone.now()
+    drill.run_by = by
+    drill.full_clean()
+    drill.save()
+    return drill
+
+
+# --- stages and clearance ---------------------------------------------------------------
+
+
+@transaction.atomic
+def onboarding_stage_sync(*, installers: list[Installer] | None = None) -> int:
+    """Move to onboarding every installer in bootcamp whose enrollment is
+    complete (the bootcamp does not call up; onboarding asks). Returns how
+    many moved; idempotent."""
+    queryset = Enrollment.objects.filter(withdrawn_at__isnull=True, installer__stage=Stage.BOOTCAMP).select_related(
+        "cohort__program_version", "installer__user"
+    )
+    if installers is not None:
+        queryset = queryset.filter(installer__in=installers)
+    complete = [p.enrollment.installer for p in enrollments_progress(list(queryset)) if p.complete]
+    if complete:
+        installers_stage_advance(installers=complete, stage=Stage.ONBOARDING)
+    return len(complete)
+
+
+@transaction.atomic
+def installer_clear(*, installer: Installer, by: User) -> Clearance:
+    """Clear an installer for independent deployment, or refuse (409) with
+    exactly the requirements still unmet; a refusal writes nothing."""
+    installer = _lock(installer)
+    readiness = installer_readiness(installer)
+    unmet = [r for r in readiness.requirements if not r.met]
+    if unmet:
+        raise DomainConflict(
+            _("%(name)s cannot be cleared yet.") % {"name": installer.name},
+            details=[{"code": r.code, "label": str(r.label), "detail": r.detail} for r in unmet],
+        )
+    now = timezone.now()
+    clearance = Clearance(
+        installer=installer,
+        cleared_by=by,
+        cleared_at=now,
+        valid_until=timezone.localdate() + relativedelta(months=settings.CLEARANCE_VALID_MONTHS),
+    )
+    clearance.full_clean()
+    clearance.save()
+    if installer.stage != Stage.CLEARED:
+        installers_stage_advance(installers=[installer], stage=Stage.CLEARED)
+    return clearance

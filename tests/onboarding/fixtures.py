@@ -1,0 +1,74 @@
+# Shared by the onboarding tests (registered in tests/conftest.py).
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from bootcamp import services as bootcamp_services
+from installer_ops.models import Level
+from onboarding import services
+from onboarding.demo import load_reference_data
+from onboarding.models import DrillScenario
+from tests.bootcamp.fixtures import tablet_check
+from tests.factories import InstallerFactory
+
+
+def complete_bootcamp(b, enrollment):
+    """Check every item of the enrollment and sign off those that need it."""
+    items = [item for module in b.version.modules.all() for item in module.items.all()]
+    tablet_check(enrollment, *items)
+    for item in items:
+        if item.needs_signoff:
+            bootcamp_services.enrollment_signoff_record(
+                enrollment=enrollment, item=item, by=b.lead_a, action="sign_off"
+            )
+
+
+@pytest.fixture
+def onboarding(bootcamp):
+    """The bootcamp fixture plus reference data, a senior mentor, and helpers
+    to meet each requirement of the gate for `bootcamp.installer`."""
+
+    class Setup:
+        pass
+
+    o = Setup()
+    o.b = bootcamp
+    o.installer = bootcamp.installer
+    o.lead = bootcamp.lead_a
+    o.profile, (o.runbook_v1, o.playbook_v1) = load_reference_data()
+    o.mentor = InstallerFactory(pod=bootcamp.pod_a, level=Level.SENIOR_INSTALLER, user__name="Sam Senior")
+    o.scenario = DrillScenario.objects.get(code="node-offline")
+
+    def finish_bootcamp():
+        complete_bootcamp(bootcamp, bootcamp.enrollment)
+
+    def issue_kit(serial="NODE-0001", acknowledge=True):
+        kit = services.kit_issue(installer=o.installer, device_serial=serial, profile=o.profile, by=o.lead)
+        if acknowledge:
+            for version in (kit.runbook_version, kit.playbook_version):
+                kit = services.kit_acknowledge(kit=kit, version=version, by=o.installer.user)
+        return kit
+
+    def shadow(days=5, confirm=True, start=0):
+        assignment = services.shadow_assign(installer=o.installer, mentor=o.mentor, by=o.lead)
+        for offset in range(start, start + days):
+            day = services.shadow_day_record(
+                assignment=assignment,
+                day=timezone.localdate() - datetime.timedelta(days=offset + 1),
+                site=f"Site {offset}",
+            )
+            if confirm:
+                services.shadow_day_confirm(shadow_day=day, by=o.mentor.user)
+        return assignment
+
+    def drill(passed=True):
+        scheduled = services.drill_schedule(
+            installer=o.installer, scenario=o.scenario, scheduled_for=timezone.now(), by=o.lead
+        )
+        return services.drill_record(
+            drill=scheduled, passed=passed, minutes_to_recover=22 if passed else None, by=o.lead
+        )
+
+    o.finish_bootcamp, o.issue_kit, o.shadow, o.drill = finish_bootcamp, issue_kit, shadow, drill
+    return o
