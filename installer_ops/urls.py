@@ -60,6 +60,7 @@ urlpatterns = [
     path("app/sw.js", tablet.service_worker, name="app-service-worker"),
     path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
     path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
+    path("lead/onboarding/", include("onboarding.urls")),
     path("lead/", include("bootcamp.urls")),
     path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),
     path("runbooks/<slug:slug>/v<int:number>/", onboarding_views.runbook_print, name="runbook-print"),

@@ -27,6 +27,7 @@ from .serializers import (
     DrillResultSerializer,
     DrillScheduleSerializer,
     DrillSerializer,
+    KitCopySerializer,
     KitIssueSerializer,
     KitSerializer,
     ReadinessSerializer,
@@ -97,6 +98,13 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             kit=self.get_object(), version=serializer.validated_data["version"], by=request.user
         )
         return Response(KitSerializer(kit).data)
+
+    @extend_schema(responses=KitCopySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def copies(self, request, pk=None):
+        """The kit's runbook and playbook copies, rendered, for reading offline."""
+        kit = self.get_object()
+        return Response(KitCopySerializer(printing.kit_copies(kit), many=True).data)
 
     @extend_schema(request=None, responses=KitSerializer)
     @action(detail=True, methods=["post"])

@@ -1,9 +1,14 @@
 """Onboarding reference data (fixtures/onboarding.json) and demo records."""
 
+import datetime
 import json
+import random
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+
+from installer_ops.models import Installer, Level, PodRole, Stage
 
 from . import services
 from .models import ConfigProfile, Document, DocumentVersion, DrillScenario
@@ -11,17 +16,104 @@ from .models import ConfigProfile, Document, DocumentVersion, DrillScenario
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
+def _reference() -> dict:
+    return json.loads((FIXTURES / "onboarding.json").read_text(encoding="utf-8"))
+
+
+def _document(spec: dict) -> Document:
+    return Document.objects.filter(slug=spec["slug"]).first() or services.document_create(
+        kind=spec["kind"], slug=spec["slug"], title=spec["title"]
+    )
+
+
 def load_reference_data() -> tuple[ConfigProfile, list[DocumentVersion]]:
     """The documents, the canonical profile and the scenario library; loading twice changes nothing."""
-    data = json.loads((FIXTURES / "onboarding.json").read_text(encoding="utf-8"))
-    versions = []
-    for spec in data["documents"]:
-        document = Document.objects.filter(slug=spec["slug"]).first() or services.document_create(
-            kind=spec["kind"], slug=spec["slug"], title=spec["title"]
-        )
-        body = (FIXTURES / spec["body"]).read_text(encoding="utf-8")
-        versions.append(services.document_publish(document=document, body=body))
+    data = _reference()
+    versions = [
+        services.document_publish(document=_document(spec), body=(FIXTURES / spec["body"]).read_text(encoding="utf-8"))
+        for spec in data["documents"]
+    ]
     profile = services.config_profile_create(**data["profile"])
     for scenario in data["scenarios"]:
         DrillScenario.objects.update_or_create(code=scenario["code"], defaults=scenario)
     return profile, versions
+
+
+def seed_onboarding(organisation, today) -> None:
+    """Kits, shadow weeks, drills and clearances so that the board has
+    someone in every column, a reprint list and an expiring clearance."""
+    rng = random.Random(11)  # noqa: S311 - demo data, the same every time
+    leads = {
+        m.pod_id: m.user
+        for pod in organisation.pods.values()
+        for m in pod.memberships.filter(role=PodRole.INSTALLER_LEAD, ended_on__isnull=True)
+    }
+    admin = organisation.users["admin"]
+
+    # Long-cleared installers got their kits with the runbook's earlier
+    # edition (before the offline-recovery section); publishing the current
+    # edition afterwards flags their kits for reprint.
+    data = _reference()
+    for spec in data["documents"]:
+        body = (FIXTURES / spec["body"]).read_text(encoding="utf-8")
+        if spec["kind"] == "runbook":
+            body = body.split("## 9.")[0].rstrip() + "\n"
+        services.document_publish(document=_document(spec), body=body)
+    profile = services.config_profile_create(**data["profile"])
+    cleared = [i for e, i in organisation.installers.items() if organisation.target_stages[e] == Stage.CLEARED]
+    for index, installer in enumerate(cleared):
+        installer.refresh_from_db()
+        lead = leads.get(installer.pod_id, admin)
+        # One clearance in four falls due within the month: the board flags it.
+        days_ago = rng.randint(340, 360) if index % 4 == 0 else rng.randint(30, 300)
+        cleared_on = max(today - datetime.timedelta(days=days_ago), installer.hired_on + datetime.timedelta(days=21))
+        services.clearance_record_historical(installer=installer, cleared_on=min(cleared_on, today), by=lead)
+        kit = services.kit_issue(
+            installer=installer, device_serial=f"EDGE-{4000 + index:04d}", profile=profile, by=lead
+        )
+        for version in (kit.runbook_version, kit.playbook_version):
+            services.kit_acknowledge(kit=kit, version=version, by=installer.user)
+    profile, _versions = load_reference_data()
+
+    # Installers in onboarding: each a little further along than the last.
+    mentors = list(Installer.objects.filter(level__gte=Level.SENIOR_INSTALLER).exclude(stage=Stage.LEFT))
+    scenarios = list(DrillScenario.objects.order_by("code"))
+    newcomers = sorted(
+        (i for e, i in organisation.installers.items() if organisation.target_stages[e] == Stage.ONBOARDING),
+        key=lambda i: i.employee_id,
+    )
+    for index, installer in enumerate(newcomers):
+        lead = leads.get(installer.pod_id, admin)
+        kit = services.kit_issue(
+            installer=installer, device_serial=f"EDGE-{5000 + index:04d}", profile=profile, by=lead
+        )
+        if index == 0:
+            continue  # kit issued, copies not yet acknowledged
+        for version in (kit.runbook_version, kit.playbook_version):
+            services.kit_acknowledge(kit=kit, version=version, by=installer.user)
+        mentor = next(m for m in mentors if m.pk != installer.pk)
+        assignment = services.shadow_assign(installer=installer, mentor=mentor, by=lead)
+        confirmed_days = min(5, index + 2)  # 3, 4, 5, 5, 5
+        for offset in range(confirmed_days):
+            day = services.shadow_day_record(
+                assignment=assignment,
+                day=today - datetime.timedelta(days=offset + 2),
+                site=f"Customer site {offset + 1}",
+            )
+            services.shadow_day_confirm(shadow_day=day, by=mentor.user)
+        if index >= 3:
+            outcomes = [False, True] if index == 3 else [True] if index == 4 else [False]
+            for passed in outcomes:
+                drill = services.drill_schedule(
+                    installer=installer,
+                    scenario=scenarios[index % len(scenarios)],
+                    scheduled_for=timezone.now() - datetime.timedelta(days=1),
+                    by=lead,
+                )
+                services.drill_record(
+                    drill=drill,
+                    passed=passed,
+                    minutes_to_recover=rng.randint(12, 40) if passed else None,
+                    notes="Demo drill",
+                    by=lead,
+                )

@@ -4,6 +4,7 @@ print-styled template for the browser's print view and for the PDF."""
 import markdown
 import nh3
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from installer_ops.models import Installer
@@ -81,3 +82,26 @@ def packet_pdf(installer: Installer) -> bytes:
     """The installer's offline packet: their copies, their pod's escalation
     contacts and their device's configuration profile, in one PDF."""
     return _pdf(packet_html(installer))
+
+
+def kit_copies(kit: Day1Kit) -> list[dict]:
+    """The kit's two copies as the tablet keeps them."""
+    copies = []
+    for version, acknowledged_at in (
+        (kit.runbook_version, kit.runbook_acknowledged_at),
+        (kit.playbook_version, kit.playbook_acknowledged_at),
+    ):
+        copies.append(
+            {
+                "version_id": version.pk,
+                "kind": version.document.kind,
+                "title": version.document.title,
+                "version": version.number,
+                "checksum": version.checksum,
+                "published_at": version.published_at,
+                "acknowledged_at": acknowledged_at,
+                "html": str(render_markdown(version.body)),
+                "pdf_url": reverse("runbook-pdf", args=[version.document.slug, version.number]),
+            }
+        )
+    return copies

@@ -105,8 +105,13 @@ def _facts(installers: list[Installer]) -> _Facts:
 
 
 def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
+    clearance = facts.clearances.get(installer.pk)
     progress = facts.progress.get(installer.pk)
-    if progress is None:
+    if clearance is not None:
+        # A renewal does not send anyone back to bootcamp or the shadow week.
+        met_at = str(_("Met at the first clearance (%(date)s).") % {"date": clearance.cleared_at.date().isoformat()})
+        bootcamp = Requirement("bootcamp", _("Bootcamp complete"), True, met_at)
+    elif progress is None:
         bootcamp = Requirement("bootcamp", _("Bootcamp complete"), False, str(_("Not enrolled in a cohort.")))
     elif progress.complete:
         bootcamp = Requirement("bootcamp", _("Bootcamp complete"), True, str(_("Every module complete.")))
@@ -151,18 +156,16 @@ def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
         )
 
     days = facts.shadow_days[installer.pk]
+    shadow_detail = str(
+        _("%(n)s of %(required)s shadow days confirmed by the mentor.") % {"n": days, "required": REQUIRED_SHADOW_DAYS}
+    )
+    if clearance is not None and days < REQUIRED_SHADOW_DAYS:
+        shadow_detail = met_at
     shadow = Requirement(
-        "shadow",
-        _("Shadow week done"),
-        days >= REQUIRED_SHADOW_DAYS,
-        str(
-            _("%(n)s of %(required)s shadow days confirmed by the mentor.")
-            % {"n": days, "required": REQUIRED_SHADOW_DAYS}
-        ),
+        "shadow", _("Shadow week done"), days >= REQUIRED_SHADOW_DAYS or clearance is not None, shadow_detail
     )
 
     drills = facts.drills[installer.pk]
-    clearance = facts.clearances.get(installer.pk)
     # A first clearance needs a passed drill; a renewal needs a refresher
     # drill passed since the last clearance.
     counted = [d for d in drills if clearance is None or d.completed_at > clearance.cleared_at]

@@ -164,3 +164,17 @@ class DrillResultSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     minutes_to_recover = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class KitCopySerializer(serializers.Serializer):
+    """One of the kit's offline copies, with its body as sanitised HTML for the tablet to keep."""
+
+    version_id = serializers.IntegerField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+    checksum = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    html = serializers.CharField()
+    pdf_url = serializers.CharField()

@@ -114,6 +114,7 @@ def _current_copies() -> tuple[DocumentVersion, DocumentVersion]:
 def kit_issue(*, installer: Installer, device_serial: str, profile: ConfigProfile, by: User) -> Day1Kit:
     """Issue the day-1 kit: the provisioned device and offline copies of the
     current runbook and playbook (to be acknowledged by the installer)."""
+    onboarding_stage_sync(installers=[installer])
     installer = _lock(installer)
     if installer.stage == Stage.LEFT:
         raise ValidationError({"installer": _("%(name)s has left.") % {"name": installer.name}})
@@ -301,4 +302,26 @@ def installer_clear(*, installer: Installer, by: User) -> Clearance:
     clearance.save()
     if installer.stage != Stage.CLEARED:
         installers_stage_advance(installers=[installer], stage=Stage.CLEARED)
+    return clearance
+
+
+@transaction.atomic
+def clearance_record_historical(*, installer: Installer, cleared_on: datetime.date, by: User) -> Clearance:
+    """Record a clearance granted before Installer Ops kept the records (the
+    gate's evidence is on paper): only for someone already at stage cleared,
+    never in the future."""
+    installer = _lock(installer)
+    if installer.stage != Stage.CLEARED:
+        raise ValidationError({"installer": _("Only installers at stage cleared have a clearance to record.")})
+    if cleared_on > timezone.localdate() or cleared_on < installer.hired_on:
+        raise ValidationError({"cleared_on": _("The date must fall between the hire date and today.")})
+    cleared_at = timezone.make_aware(datetime.datetime.combine(cleared_on, datetime.time(12)))
+    clearance = Clearance(
+        installer=installer,
+        cleared_by=by,
+        cleared_at=cleared_at,
+        valid_until=cleared_on + relativedelta(months=settings.CLEARANCE_VALID_MONTHS),
+    )
+    clearance.full_clean()
+    clearance.save()
     return clearance

@@ -41,7 +41,17 @@ def test_seed_demo_and_the_main_pages(settings, capsys):
     assert Pod.objects.count() == 6
 
     pages = {
-        "lead": ["/lead/", "/lead/cohorts/new/", "/org/", "/org/installers/", "/org/installers/new/"],
+        "lead": [
+            "/lead/",
+            "/lead/cohorts/new/",
+            "/lead/onboarding/",
+            "/org/",
+            "/org/installers/",
+            "/org/installers/new/",
+            "/runbooks/",
+            "/runbooks/field-runbook/v2/",
+            "/runbooks/incident-playbook/v1.pdf",
+        ],
         "installer": ["/app/", "/app/sw.js", "/app/manifest.webmanifest", "/app/jsi18n/", "/me/"],
         "exec": ["/org/"],
         "admin": ["/org/", "/lead/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],

@@ -123,6 +123,10 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "onboarding-advance-completed-bootcamps": {
+        "task": "onboarding.tasks.advance_completed_bootcamps",
+        "schedule": crontab(minute=15),
+    },
     "bootcamp-overdue-reminders": {
         "task": "bootcamp.tasks.send_overdue_reminders",
         "schedule": crontab(hour=6, minute=30),
@@ -190,8 +194,10 @@ NAVIGATION = {
     ],
     "lead": [
         (_("Cohorts"), "lead-cohorts"),
+        (_("Onboarding"), "onboarding-board"),
         (_("Pods"), "org-overview"),
         (_("Installers"), "installer-list"),
+        (_("Runbooks"), "runbook-list"),
     ],
     "executive": [
         (_("Organisation"), "org-overview"),
@@ -199,7 +205,9 @@ NAVIGATION = {
     "admin": [
         (_("Organisation"), "org-overview"),
         (_("Cohorts"), "lead-cohorts"),
+        (_("Onboarding"), "onboarding-board"),
         (_("Installers"), "installer-list"),
+        (_("Runbooks"), "runbook-list"),
         (_("API docs"), "api-docs"),
     ],
 }

@@ -14,9 +14,13 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
     ("role", "heading", "links"),
     [
         (Role.INSTALLER, "Hello, Nia Installer", ["My checklist", "My record"]),
-        (Role.LEAD, "Cohorts", ["Cohorts", "Pods", "Installers"]),
+        (Role.LEAD, "Cohorts", ["Cohorts", "Onboarding", "Pods", "Installers", "Runbooks"]),
         (Role.EXECUTIVE, "Organisation", ["Organisation"]),
-        (Role.ADMIN, "Organisation", ["Organisation", "Cohorts", "Installers", "API docs", "Admin"]),
+        (
+            Role.ADMIN,
+            "Organisation",
+            ["Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
+        ),
     ],
 )
 def test_each_role_logs_in_and_sees_its_navigation(page, role, heading, links):

@@ -12,6 +12,7 @@ from bootcamp.demo import seed_bootcamp
 from bootcamp.models import Cohort, Enrollment
 from installer_ops.demo import DEMO_PASSWORD, advance_to_targets, seed_organisation
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
+from onboarding.demo import seed_onboarding
 
 DEMO_LOGINS = ["lead", "installer", "exec", "admin"]
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         organisation = seed_organisation(today)
         seed_bootcamp(organisation, today)
         advance_to_targets(organisation)
+        seed_onboarding(organisation, today)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")

@@ -75,6 +75,8 @@
     var lastSync = await db.get("meta", "lastSync");
     renderStatus(waiting.length, lastSync);
     renderRejected(rejected, enrollments);
+    renderReadiness((await db.get("meta", "readiness")) || null, (await db.get("meta", "shadowDays")) || []);
+    renderRunbooks((await db.get("meta", "kit")) || null, (await db.get("meta", "copies")) || []);
     var main = document.getElementById("checklist");
     main.replaceChildren();
     var shown = overlay(enrollments, waiting);
@@ -147,6 +149,95 @@
       el("label", { for: id, text: item.title }),
       notes.length ? el("div", { id: id + "-notes", className: "notes" }, notes) : null,
     ]);
+  }
+
+  function renderReadiness(readiness, shadowDays) {
+    var panel = document.getElementById("readiness");
+    panel.replaceChildren(el("h1", { text: gettext("Ready to deploy alone?") }));
+    if (!readiness) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("Connect once to see your readiness.") }));
+      return;
+    }
+    var list = el("ul", { className: "gate" });
+    readiness.requirements.forEach(function (r) {
+      list.appendChild(el("li", { className: r.met ? "met" : "unmet" }, [
+        el("strong", { text: (r.met ? "✓ " : "✗ ") + r.label }),
+        el("span", { className: "muted", text: " " + r.detail }),
+      ]));
+    });
+    panel.appendChild(list);
+    if (readiness.clearance) {
+      panel.appendChild(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: readiness.clearance.valid_until }, true) }));
+    }
+    panel.appendChild(el("h2", { text: gettext("Shadow days") }));
+    if (!shadowDays.length) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("No shadow day recorded yet.") }));
+      return;
+    }
+    var days = el("ul", { className: "checklist" });
+    shadowDays.forEach(function (d) {
+      days.appendChild(el("li", { className: "check-item" }, [
+        el("span", { text: d.day + " · " + d.site }),
+        el("span", { className: d.confirmed_at ? "badge ok" : "badge", text: d.confirmed_at ? gettext("Confirmed by your mentor") : gettext("Waiting for your mentor") }),
+      ]));
+    });
+    panel.appendChild(days);
+  }
+
+  function renderRunbooks(kit, copies) {
+    var panel = document.getElementById("runbooks");
+    panel.replaceChildren(el("h1", { text: gettext("Runbooks") }));
+    if (!kit) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("Your copies arrive with your day-1 kit.") }));
+      return;
+    }
+    if (kit.needs_reprint) {
+      panel.appendChild(el("p", { className: "notice warning", text: gettext("A newer version was published: ask your lead for a reprint.") }));
+    }
+    copies.forEach(function (copy) {
+      var section = el("section", { className: "card copy", "aria-labelledby": "copy-" + copy.version_id });
+      section.appendChild(el("h2", { id: "copy-" + copy.version_id, text: copy.title + " v" + copy.version }));
+      section.appendChild(el("p", { className: "muted", text: interpolate(gettext("Published %(date)s · checksum %(sum)s"), { date: copy.published_at.slice(0, 10), sum: copy.checksum.slice(0, 16) + "…" }, true) }));
+      if (copy.acknowledged_at) {
+        section.appendChild(el("p", { className: "badge ok", text: interpolate(gettext("You acknowledged version %(n)s."), { n: copy.version }, true) }));
+      } else {
+        var ack = el("button", { type: "button", className: "button primary", text: interpolate(gettext("I have read version %(n)s"), { n: copy.version }, true) });
+        ack.addEventListener("click", function () { acknowledge(kit, copy, ack); });
+        section.appendChild(ack);
+      }
+      var body = el("details", { className: "document" }, [el("summary", { text: gettext("Read") })]);
+      var content = el("div", { className: "document-body" });
+      content.innerHTML = copy.html; // sanitised by the server (nh3) before it was stored
+      body.appendChild(content);
+      section.appendChild(body);
+      panel.appendChild(section);
+    });
+  }
+
+  async function acknowledge(kit, copy, button) {
+    button.disabled = true;
+    try {
+      var response = await fetch("/api/v1/kits/" + kit.id + "/acknowledge/", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ version: copy.version_id }),
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      await refreshOnboarding(true);
+    } catch (error) {
+      button.disabled = false;
+      button.after(el("p", { className: "error", role: "alert", text: gettext("Acknowledging needs the network: try again when connected.") }));
+    }
+    await render();
+  }
+
+  function showPanel() {
+    var wanted = (window.location.hash || "#checklist").slice(1);
+    document.querySelectorAll("[data-panel]").forEach(function (panel) { panel.hidden = panel.dataset.panel !== wanted; });
+    document.querySelectorAll("[data-tab]").forEach(function (tab) {
+      if (tab.dataset.tab === wanted) tab.setAttribute("aria-current", "page"); else tab.removeAttribute("aria-current");
+    });
   }
 
   function renderStatus(waitingCount, lastSync) {
@@ -266,6 +357,37 @@
     tx.store.put(cohorts, "cohorts");
     if (!(await tx.store.get("lastSync"))) tx.store.put(new Date().toISOString(), "lastSync");
     await tx.done;
+    await refreshOnboarding(false);
+  }
+
+  var ONBOARDING_EVERY_MS = 5 * 60 * 1000;
+  var lastOnboarding = 0;
+
+  async function getJson(url) {
+    var response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new InstallerOutbox.RetryableError("server: " + response.status);
+    return response.json();
+  }
+
+  /* Readiness, shadow days and the kit's copies, kept for reading offline. */
+  async function refreshOnboarding(force) {
+    if (!force && Date.now() - lastOnboarding < ONBOARDING_EVERY_MS) return;
+    var me = await getJson("/api/v1/me/");
+    if (!me.installer) return;
+    var found = await Promise.all([
+      getJson("/api/v1/installers/" + me.installer.id + "/readiness/"),
+      getJson("/api/v1/shadow-days/"),
+      getJson("/api/v1/kits/"),
+    ]);
+    var kit = found[2].results[0] || null;
+    var copies = kit ? await getJson("/api/v1/kits/" + kit.id + "/copies/") : [];
+    var tx = db.transaction("meta", "readwrite");
+    tx.store.put(found[0], "readiness");
+    tx.store.put(found[1].results, "shadowDays");
+    tx.store.put(kit, "kit");
+    tx.store.put(copies, "copies");
+    await tx.done;
+    lastOnboarding = Date.now();
   }
 
   function requestBackgroundSync() {
@@ -335,6 +457,8 @@
   }
 
   async function start() {
+    window.addEventListener("hashchange", showPanel);
+    showPanel();
     username = await whoAmI();
     if (!username) {
       statusEl.textContent = gettext("Connect once to download your checklist; after that it works offline.");
@@ -350,7 +474,7 @@
     }
     registerServiceWorker();
     syncButton.addEventListener("click", function () { failures = 0; sync(); });
-    window.addEventListener("online", function () { failures = 0; sync(); });
+    window.addEventListener("online", function () { failures = 0; lastOnboarding = 0; sync(); });
     window.addEventListener("offline", function () { render(); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") sync();
