@@ -136,10 +136,14 @@ class ShadowDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return ShadowDay.objects.none()
         # The shadowed installer's scope, plus the days a mentor has to confirm.
-        return ShadowDay.objects.filter(
-            Q(assignment__installer__in=installers_visible_to(self.request.user))
-            | Q(assignment__mentor__user=self.request.user)
-        ).order_by("day")
+        return (
+            ShadowDay.objects.filter(
+                Q(assignment__installer__in=installers_visible_to(self.request.user))
+                | Q(assignment__mentor__user=self.request.user)
+            )
+            .select_related("assignment__installer__user", "assignment__mentor__user")
+            .order_by("day")
+        )
 
     @extend_schema(request=ShadowDaySerializer, responses={201: ShadowDaySerializer})
     def create(self, request):
@@ -153,7 +157,7 @@ class ShadowDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         day = services.shadow_day_record(
             assignment=data["assignment"], day=data["day"], site=data["site"], notes=data.get("notes", "")
         )
-        return Response(ShadowDaySerializer(day).data, status=status.HTTP_201_CREATED)
+        return Response(ShadowDaySerializer(day, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ShadowDaySerializer)
     @action(detail=True, methods=["post"])

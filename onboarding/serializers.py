@@ -123,10 +123,31 @@ class ShadowAssignSerializer(serializers.Serializer):
 
 
 class ShadowDaySerializer(serializers.ModelSerializer):
+    installer = serializers.IntegerField(source="assignment.installer_id", read_only=True)
+    installer_name = serializers.CharField(source="assignment.installer.name", read_only=True)
+    mentor_name = serializers.CharField(source="assignment.mentor.name", read_only=True)
+    to_confirm = serializers.SerializerMethodField()
+
     class Meta:
         model = ShadowDay
-        fields = ["id", "assignment", "day", "site", "notes", "confirmed_at"]
+        fields = [
+            "id",
+            "assignment",
+            "day",
+            "site",
+            "notes",
+            "confirmed_at",
+            "installer",
+            "installer_name",
+            "mentor_name",
+            "to_confirm",
+        ]
         read_only_fields = ["id", "confirmed_at"]
+
+    def get_to_confirm(self, day) -> bool:
+        """Whether the requester is this day's mentor and has not confirmed it yet."""
+        request = self.context.get("request")
+        return bool(request and day.confirmed_at is None and day.assignment.mentor.user_id == request.user.pk)
 
 
 class DrillSerializer(serializers.ModelSerializer):

@@ -72,3 +72,21 @@ def test_the_installer_reads_the_runbook_on_the_tablet_offline(browser, app_serv
     ).to_be_visible()  # the playbook is not acknowledged yet
     page.screenshot(path=SCREENSHOTS / "issue5-tablet-runbook-offline.png", full_page=False)
     context.close()
+
+
+def test_a_mentor_confirms_shadow_days_on_their_own_login(browser, app_server, onboarding):
+    o = onboarding
+    o.shadow(days=2, confirm=False)
+    o.mentor.user.set_password(PASSWORD)
+    o.mentor.user.save()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_server.url)
+    page = context.new_page()
+    open_app(page, o.mentor.user.username, wait_for_worker=False)
+    page.get_by_role("link", name="Readiness").click()
+    day = o.installer.shadowing.get().days.order_by("day").first()
+    page.get_by_role("button", name=f"Confirm {o.installer.name} on {day.day.isoformat()}").click()
+    expect(page.get_by_role("button", name=f"Confirm {o.installer.name} on {day.day.isoformat()}")).to_have_count(0)
+    day.refresh_from_db()
+    assert day.confirmed_at is not None
+    assert o.installer.shadowing.get().days.filter(confirmed_at__isnull=True).count() == 1
+    context.close()

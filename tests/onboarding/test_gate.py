@@ -130,3 +130,31 @@ def test_the_gate_is_scoped(api, onboarding):
     assert api.as_user(o.b.lead_b).post(f"/api/v1/installers/{o.installer.pk}/clearance/").status_code == 404
     assert api.as_user(o.installer.user).get(f"/api/v1/installers/{o.installer.pk}/readiness/").status_code == 200
     assert api.as_user(o.installer.user).post(f"/api/v1/installers/{o.installer.pk}/clearance/").status_code == 403
+
+
+def test_clearances_appear_as_expiring_30_days_ahead(onboarding):
+    import datetime
+
+    from dateutil.relativedelta import relativedelta
+
+    from onboarding import services
+    from onboarding.selectors import installer_readiness, onboarding_board
+
+    o = onboarding
+    o.finish_bootcamp()
+    o.issue_kit()
+    o.shadow()
+    o.drill()
+    clearance = services.installer_clear(installer=o.installer, by=o.lead)
+    valid_until = clearance.valid_until
+    assert valid_until == clearance.cleared_at.date() + relativedelta(months=12)
+    today = valid_until - datetime.timedelta(days=31)
+    assert [r.installer for r in onboarding_board(o.lead, today)["cleared"]] == [o.installer]
+    soon = valid_until - datetime.timedelta(days=30)
+    board = onboarding_board(o.lead, soon)
+    assert board["cleared"] == []
+    assert [r.installer for r in board["drill"]] == [o.installer]  # a refresher drill is what is missing
+    assert (
+        installer_readiness(o.installer).requirements[3].detail
+        == "A refresher drill is needed since the last clearance."
+    )

@@ -169,19 +169,50 @@
     if (readiness.clearance) {
       panel.appendChild(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: readiness.clearance.valid_until }, true) }));
     }
-    panel.appendChild(el("h2", { text: gettext("Shadow days") }));
-    if (!shadowDays.length) {
+    var me = readiness.installer;
+    var toConfirm = shadowDays.filter(function (d) { return d.to_confirm; });
+    if (toConfirm.length) {
+      // This installer mentors someone: their days wait for this login's confirmation.
+      panel.appendChild(el("h2", { text: gettext("Shadow days to confirm as a mentor") }));
+      var pending = el("ul", { className: "checklist" });
+      toConfirm.forEach(function (d) {
+        var button = el("button", { type: "button", className: "button primary", text: gettext("Confirm") });
+        button.setAttribute("aria-label", interpolate(gettext("Confirm %(name)s on %(day)s"), { name: d.installer_name, day: d.day }, true));
+        button.addEventListener("click", function () { confirmShadowDay(d, button); });
+        pending.appendChild(el("li", { className: "check-item" }, [el("span", { text: d.day + " · " + d.installer_name + " · " + d.site }), button]));
+      });
+      panel.appendChild(pending);
+    }
+    panel.appendChild(el("h2", { text: gettext("My shadow days") }));
+    var mine = shadowDays.filter(function (d) { return d.installer === me; });
+    if (!mine.length) {
       panel.appendChild(el("p", { className: "empty", text: gettext("No shadow day recorded yet.") }));
       return;
     }
     var days = el("ul", { className: "checklist" });
-    shadowDays.forEach(function (d) {
+    mine.forEach(function (d) {
       days.appendChild(el("li", { className: "check-item" }, [
-        el("span", { text: d.day + " · " + d.site }),
+        el("span", { text: d.day + " · " + d.site + " · " + d.mentor_name }),
         el("span", { className: d.confirmed_at ? "badge ok" : "badge", text: d.confirmed_at ? gettext("Confirmed by your mentor") : gettext("Waiting for your mentor") }),
       ]));
     });
     panel.appendChild(days);
+  }
+
+  async function confirmShadowDay(day, button) {
+    button.disabled = true;
+    try {
+      var response = await fetch("/api/v1/shadow-days/" + day.id + "/confirm/", {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() },
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      await refreshOnboarding(true);
+    } catch (error) {
+      button.disabled = false;
+      button.after(el("p", { className: "error", role: "alert", text: gettext("Confirming needs the network: try again when connected.") }));
+    }
+    await render();
   }
 
   function renderRunbooks(kit, copies) {
