@@ -1,0 +1,32 @@
+"""python manage.py import_field_data DIR (ARCHITECTURE.md section 8)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kpis.importing import ImportRefused, field_data_import, read_directory
+
+
+class Command(BaseCommand):
+    help = "Import the field-data CSV files found in DIR, all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path)
+
+    def handle(self, *args, directory: Path, **options):
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a directory")
+        files = read_directory(directory)
+        if not files:
+            raise CommandError(f"{directory} holds none of the import files (pods.csv, installers.csv, ...)")
+        try:
+            report = field_data_import(files=files)
+        except ImportRefused as refused:
+            for error in refused.errors:
+                self.stderr.write(f"{directory / error.file}:{error.line}: {error.column}: {error.reason}")
+            raise CommandError(f"{len(refused.errors)} error(s); nothing was imported.") from refused
+        for label in sorted(set(report.created) | set(report.updated) | set(report.unchanged)):
+            self.stdout.write(
+                f"{label}: {report.created[label]} created, {report.updated[label]} updated, "
+                f"{report.unchanged[label]} unchanged"
+            )

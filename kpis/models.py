@@ -1,0 +1,126 @@
+"""Field data (nodes, installs and their visits, incidents, compliance audits)
+and the KPI snapshots computed from it (PRODUCT.md section 5).
+
+Rows that come from other systems carry those systems' ids (`external_id`,
+`serial`), so that importing the same file again changes nothing."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from installer_ops.models import Installer, Pod
+
+
+class Node(models.Model):
+    serial = models.CharField(_("serial"), max_length=64, unique=True)
+    site = models.CharField(_("site"), max_length=200)
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="nodes")
+    installer = models.ForeignKey(
+        Installer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nodes",
+        verbose_name=_("installed by"),
+    )
+    installed_on = models.DateField(_("installed on"))
+
+    class Meta:
+        ordering = ["serial"]
+        verbose_name = _("node")
+        verbose_name_plural = _("nodes")
+        indexes = [models.Index(fields=["pod", "installed_on"], name="node_pod_installed")]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+class Install(models.Model):
+    external_id = models.CharField(_("install id"), max_length=64, unique=True)
+    site = models.CharField(_("site"), max_length=200)
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="installs")
+    installer = models.ForeignKey(Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="installs")
+
+    class Meta:
+        ordering = ["external_id"]
+        verbose_name = _("install")
+        verbose_name_plural = _("installs")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class VisitOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILED = "failed", _("Failed")
+    PARTIAL = "partial", _("Partial")
+
+
+class Visit(models.Model):
+    install = models.ForeignKey(Install, on_delete=models.CASCADE, related_name="visits")
+    visited_at = models.DateTimeField(_("visited at"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
+
+    class Meta:
+        ordering = ["install", "visited_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(fields=["install", "visited_at"], name="one_visit_per_install_and_time"),
+            models.CheckConstraint(condition=Q(outcome__in=VisitOutcome.values), name="visit_outcome_valid"),
+        ]
+        indexes = [models.Index(fields=["visited_at"], name="visit_visited_at")]
+
+    def __str__(self) -> str:
+        return f"{self.install} at {self.visited_at:%Y-%m-%d}: {self.outcome}"
+
+
+class Severity(models.TextChoices):
+    SEV1 = "sev1", "SEV-1"
+    SEV2 = "sev2", "SEV-2"
+    SEV3 = "sev3", "SEV-3"
+    SEV4 = "sev4", "SEV-4"
+
+
+class Incident(models.Model):
+    external_id = models.CharField(_("incident id"), max_length=64, unique=True)
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="incidents")
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    opened_at = models.DateTimeField(_("opened at (detected)"))
+    resolved_at = models.DateTimeField(_("resolved at (service restored)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("opened_at")),
+                name="incident_resolved_after_opened",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resolved_at"], name="incident_resolved_at"),
+            models.Index(fields=["opened_at"], name="incident_opened_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class Audit(models.Model):
+    external_id = models.CharField(_("audit id"), max_length=64, unique=True)
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="audits")
+    installer = models.ForeignKey(Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits")
+    audited_on = models.DateField(_("audited on"))
+    passed = models.BooleanField(_("passed"))
+    findings = models.TextField(_("findings"), blank=True)
+
+    class Meta:
+        ordering = ["-audited_on"]
+        verbose_name = _("compliance audit")
+        verbose_name_plural = _("compliance audits")
+        indexes = [models.Index(fields=["pod", "audited_on"], name="audit_pod_audited_on")]
+
+    def __str__(self) -> str:
+        return self.external_id
