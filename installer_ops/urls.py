@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
+from kpis import apis as kpi_apis
 from onboarding import apis as onboarding_apis
 from onboarding import views as onboarding_views
 
@@ -32,6 +33,9 @@ api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
     path("sync/", bootcamp_apis.SyncView.as_view(), name="api-sync"),
+    path("kpis/", kpi_apis.KpiListView.as_view(), name="api-kpis"),
+    path("kpis/recompute/", kpi_apis.RecomputeView.as_view(), name="api-kpis-recompute"),
+    path("kpis/jobs/<uuid:job_id>/", kpi_apis.KpiJobView.as_view(), name="api-kpi-job"),
     path("installers/<int:pk>/readiness/", onboarding_apis.ReadinessView.as_view(), name="api-readiness"),
     path("installers/<int:pk>/clearance/", onboarding_apis.ClearanceView.as_view(), name="api-clearance"),
     path("installers/<int:pk>/packet.pdf", onboarding_apis.PacketView.as_view(), name="api-packet"),

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from installer_ops import services as org_services
 from installer_ops.models import LEVEL_BY_CODE, Geography, Installer, Level, Pod, Promotion, Vertical
 
+from .jobs import kpi_job_request
 from .models import Audit, Incident, Install, Node, Visit, VisitOutcome
 
 COLUMNS = {
@@ -76,6 +77,7 @@ class ImportReport:
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # (earliest, latest) date touched by field rows: the KPI periods to recompute.
     touched: tuple[datetime.date, datetime.date] | None = None
+    job: object = None
 
     def touch(self, day: datetime.date) -> None:
         low, high = self.touched or (day, day)
@@ -205,7 +207,11 @@ def field_data_import(*, files: dict[str, str], by=None) -> ImportReport:
         raise ImportRefused(
             sorted(errors, key=lambda e: (list(COLUMNS).index(e.file) if e.file in COLUMNS else 99, e.line, e.column))
         )
-    return _write(plan, by)
+    report = _write(plan, by)
+    if report.touched:
+        # The KPIs of the touched periods are recomputed by a worker, once the import has committed.
+        report.job = kpi_job_request(since=report.touched[0], until=report.touched[1], by=by)
+    return report
 
 
 def _validate(parsed: dict[str, _Rows]) -> dict:

@@ -4,6 +4,8 @@ and the KPI snapshots computed from it (PRODUCT.md section 5).
 Rows that come from other systems carry those systems' ids (`external_id`,
 `serial`), so that importing the same file again changes nothing."""
 
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -124,3 +126,92 @@ class Audit(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class KpiCode(models.TextChoices):
+    MTTR = "mttr", _("Mean time to recover (hours)")
+    FIRST_TIME_SUCCESS = "first_time_success", _("First-time install success")
+    AUDIT_PASS_RATE = "audit_pass_rate", _("Compliance audit pass rate")
+    CHURN = "churn", _("Installer churn")
+    PROMOTION_RATE = "promotion_rate", _("Internal promotion rate")
+
+
+class Scope(models.TextChoices):
+    ORG = "org", _("Organisation")
+    GEOGRAPHY = "geography", _("Geography")
+    VERTICAL = "vertical", _("Vertical")
+    POD = "pod", _("Pod")
+    COHORT = "cohort", _("Cohort")
+
+
+class Grain(models.TextChoices):
+    WEEK = "week", _("ISO week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+
+
+class KpiSnapshot(models.Model):
+    """One KPI for one scope and period, with what it was computed from.
+    `scope_id` is 0 for the organisation (a real id otherwise), so that the
+    unique key holds on every database. `value` is null when the denominator
+    is zero: no value, never 0."""
+
+    kpi = models.CharField(_("KPI"), max_length=32, choices=KpiCode.choices)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=0)
+    grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (last day)"))
+    value = models.FloatField(_("value"), null=True, blank=True)
+    numerator = models.FloatField(_("numerator"))
+    denominator = models.FloatField(_("denominator"))
+    provisional = models.BooleanField(_("provisional"), default=False)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["kpi", "scope", "scope_id", "grain", "period_start"]
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "scope", "scope_id", "grain", "period_start"], name="one_snapshot_per_kpi_scope_period"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="snapshot_period_valid"),
+        ]
+        indexes = [models.Index(fields=["kpi", "grain", "scope", "period_start"], name="snapshot_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.scope}:{self.scope_id} {self.grain} {self.period_start}: {self.value}"
+
+
+class KpiJob(models.Model):
+    """A requested recompute and its progress, readable while a worker runs it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"))
+    grains = models.JSONField(_("grains"), default=list)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(_("progress"), default=0.0)
+    written = models.PositiveIntegerField(_("snapshots written"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        "installer_ops.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("KPI job")
+        verbose_name_plural = _("KPI jobs")
+
+    def __str__(self) -> str:
+        return f"KPI job {self.since}–{self.until}: {self.status}"

@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.advance_completed_bootcamps",
         "schedule": crontab(minute=15),
     },
+    "kpis-nightly": {
+        "task": "kpis.tasks.nightly_kpis",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "bootcamp-overdue-reminders": {
         "task": "bootcamp.tasks.send_overdue_reminders",
         "schedule": crontab(hour=6, minute=30),
@@ -163,7 +167,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema enum for the ladder, whatever the field that carries a level.
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "installer_ops.models.LEVEL_CODES"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "installer_ops.models.LEVEL_CODES",
+        "GrainEnum": "kpis.models.Grain",
+    },
 }
 
 LOGGING = {
@@ -181,6 +188,9 @@ APP_RELEASE = env_str("APP_RELEASE", "")
 
 # How long a clearance for independent deployment lasts before a refresher drill.
 CLEARANCE_VALID_MONTHS = env_int("CLEARANCE_VALID_MONTHS", 12)
+
+# First-time install success: a revisit within this many days of the first visit makes it a failure.
+FIRST_TIME_REVISIT_DAYS = env_int("FIRST_TIME_REVISIT_DAYS", 14)
 
 # Organisation time zone in which KPI periods are cut (ARCHITECTURE.md section 8).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")

@@ -1,0 +1,67 @@
+"""KPI API (ARCHITECTURE.md section 7)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from installer_ops.roles import Role, role_of
+
+from . import jobs
+from .models import KpiJob, KpiSnapshot
+from .serializers import KpiJobSerializer, KpiQuerySerializer, KpiSnapshotSerializer, RecomputeSerializer
+
+READERS = (Role.EXECUTIVE, Role.ADMIN, Role.LEAD)  # aggregates only, no personal records
+RECOMPUTERS = (Role.EXECUTIVE, Role.ADMIN)
+MAX_ROWS = 2000
+
+
+def _require(user, roles) -> None:
+    if role_of(user) not in roles:
+        raise PermissionDenied
+
+
+class KpiListView(APIView):
+    @extend_schema(
+        parameters=[KpiQuerySerializer],
+        responses=KpiSnapshotSerializer(many=True),
+    )
+    def get(self, request):
+        """Stored snapshots for one scope and grain, oldest period first."""
+        _require(request.user, READERS)
+        query = KpiQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        snapshots = KpiSnapshot.objects.filter(scope=q["scope"], scope_id=q.get("scope_id", 0), grain=q["grain"])
+        if q.get("kpi"):
+            snapshots = snapshots.filter(kpi=q["kpi"])
+        if q.get("start"):
+            snapshots = snapshots.filter(period_end__gte=q["start"])
+        if q.get("end"):
+            snapshots = snapshots.filter(period_start__lte=q["end"])
+        rows = list(snapshots.order_by("kpi", "period_start")[:MAX_ROWS])
+        return Response(KpiSnapshotSerializer(rows, many=True).data)
+
+
+class RecomputeView(APIView):
+    @extend_schema(request=RecomputeSerializer, responses={202: KpiJobSerializer})
+    def post(self, request):
+        """Recompute the periods overlapping [since, until] in the background; answers 202 with the job."""
+        _require(request.user, RECOMPUTERS)
+        body = RecomputeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = jobs.kpi_job_request(by=request.user, **body.validated_data)
+        return Response(
+            KpiJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": f"/api/v1/kpis/jobs/{job.pk}/"},
+        )
+
+
+class KpiJobView(APIView):
+    @extend_schema(responses=KpiJobSerializer, parameters=[OpenApiParameter("job_id", str, OpenApiParameter.PATH)])
+    def get(self, request, job_id):
+        _require(request.user, RECOMPUTERS)
+        return Response(KpiJobSerializer(get_object_or_404(KpiJob, pk=job_id)).data)

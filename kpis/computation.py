@@ -1,0 +1,462 @@
+"""KPI computation (PRODUCT.md section 5) as set-based aggregates.
+
+Each KPI is one grouped SQL statement per scope level: the periods are a
+VALUES table whose boundaries are computed in the organisation's time zone,
+joined by range to the facts, grouped by period and scope. No Python loop
+walks the facts; Python only shapes the grouped rows (and, on SQLite only,
+computes percentiles, which SQLite lacks).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from installer_ops.models import Installer, Pod, Promotion
+
+from .models import Audit, Grain, Incident, Install, KpiCode, KpiSnapshot, Node, Scope, Visit
+from .periods import Period, periods_between
+
+T_POD = Pod._meta.db_table
+T_INSTALLER = Installer._meta.db_table
+T_PROMOTION = Promotion._meta.db_table
+T_AUDIT = Audit._meta.db_table
+T_INCIDENT = Incident._meta.db_table
+T_NODE = Node._meta.db_table
+T_INSTALL = Install._meta.db_table
+T_VISIT = Visit._meta.db_table
+
+# The column that names the scope, on the pod table aliased "pod"; the
+# organisation is one scope with id 0.
+SCOPE_COLUMN = {
+    Scope.ORG: "0",
+    Scope.GEOGRAPHY: "pod.geography_id",
+    Scope.VERTICAL: "pod.vertical_id",
+    Scope.POD: "pod.id",
+}
+FIELD_SCOPES = [Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD]
+
+
+@dataclass
+class Figure:
+    numerator: float = 0.0
+    denominator: float = 0.0
+    provisional: bool = False
+    details: dict = field(default_factory=dict)
+    value_override: float | None = None  # for KPIs whose value is not numerator / denominator
+
+    @property
+    def value(self) -> float | None:
+        if not self.denominator:
+            return None
+        return self.value_override if self.value_override is not None else self.numerator / self.denominator
+
+
+def _group(scope: str) -> str:
+    """The scope's column in GROUP BY; a constant must not appear there (SQL
+    reads a bare number as a column position)."""
+    return "" if scope == Scope.ORG else f", {SCOPE_COLUMN[scope]}"
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _dt(value: datetime.datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _d(value: datetime.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _periods_cte(periods: list[Period], *, dates: bool) -> tuple[str, list]:
+    """A CTE `periods(period_start, lo, hi)`: [lo, hi) as instants in the
+    organisation's time zone, or as dates."""
+    rows, params = [], []
+    for period in periods:
+        rows.append("(%s, %s, %s)")
+        if dates:
+            params += [_d(period.start), _d(period.start), _d(period.next_start)]
+        else:
+            params += [_d(period.start), _dt(period.start_at()), _dt(period.end_at())]
+    return f"periods(period_start, lo, hi) AS (VALUES {', '.join(rows)})", params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
+
+
+def _hours_sql(later: str, earlier: str) -> str:
+    if _vendor() == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+
+
+# --- the KPIs ------------------------------------------------------------------------------
+
+
+def audit_pass_rate(periods: list[Period], scope: str) -> dict:
+    cte, params = _periods_cte(periods, dates=True)
+    sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {SCOPE_COLUMN[scope]},
+               SUM(CASE WHEN a.passed THEN 1 ELSE 0 END), COUNT(*)
+        FROM periods p
+        JOIN {T_AUDIT} a ON a.audited_on >= p.lo AND a.audited_on < p.hi
+        JOIN {T_POD} pod ON pod.id = a.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608 - table and column names are ours; values are parameters
+    return {(_day(start), sid): Figure(passed, held) for start, sid, passed, held in _fetch(sql, params)}
+
+
+def _headcounts(periods: list[Period], scope: str) -> dict:
+    """Headcount on the first and on the last day of each period: employed on
+    day d means hired on or before d and not yet left (left_on after d)."""
+    rows, params = [], []
+    for period in periods:
+        rows.append("(%s, %s, %s)")
+        params += [_d(period.start), _d(period.start), _d(period.end)]
+    sql = f"""
+        WITH bounds(period_start, first_day, last_day) AS (VALUES {", ".join(rows)})
+        SELECT b.period_start, {SCOPE_COLUMN[scope]},
+               SUM(CASE WHEN i.hired_on <= b.first_day AND (i.left_on IS NULL OR i.left_on > b.first_day)
+                        THEN 1 ELSE 0 END),
+               SUM(CASE WHEN i.hired_on <= b.last_day AND (i.left_on IS NULL OR i.left_on > b.last_day)
+                        THEN 1 ELSE 0 END)
+        FROM bounds b
+        JOIN {T_INSTALLER} i ON i.hired_on <= b.last_day AND (i.left_on IS NULL OR i.left_on > b.first_day)
+        JOIN {T_POD} pod ON pod.id = i.pod_id
+        GROUP BY b.period_start{_group(scope)}
+    """  # noqa: S608
+    return {(_day(start), sid): (at_start, at_end) for start, sid, at_start, at_end in _fetch(sql, params)}
+
+
+def churn(periods: list[Period], scope: str) -> dict:
+    cte, params = _periods_cte(periods, dates=True)
+    sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {SCOPE_COLUMN[scope]}, COUNT(*),
+               SUM(CASE WHEN i.left_voluntarily THEN 1 ELSE 0 END)
+        FROM periods p
+        JOIN {T_INSTALLER} i ON i.left_on >= p.lo AND i.left_on < p.hi
+        JOIN {T_POD} pod ON pod.id = i.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    separations = {(_day(s), sid): (n, voluntary) for s, sid, n, voluntary in _fetch(sql, params)}
+    figures = {}
+    for key, (at_start, at_end) in _headcounts(periods, scope).items():
+        left, voluntary = separations.get(key, (0, 0))
+        figures[key] = Figure(
+            left,
+            (at_start + at_end) / 2,
+            details={
+                "voluntary": voluntary,
+                "involuntary": left - voluntary,
+                "headcount_start": at_start,
+                "headcount_end": at_end,
+            },
+        )
+    for key, (left, voluntary) in separations.items():
+        figures.setdefault(
+            key,
+            Figure(
+                left,
+                0,
+                details={
+                    "voluntary": voluntary,
+                    "involuntary": left - voluntary,
+                    "headcount_start": 0,
+                    "headcount_end": 0,
+                },
+            ),
+        )
+    return figures
+
+
+def promotion_rate(periods: list[Period], scope: str) -> dict:
+    cte, params = _periods_cte(periods, dates=True)
+    sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {SCOPE_COLUMN[scope]}, COUNT(*)
+        FROM periods p
+        JOIN {T_PROMOTION} pr ON pr.effective_on >= p.lo AND pr.effective_on < p.hi
+        JOIN {T_INSTALLER} i ON i.id = pr.installer_id
+        JOIN {T_POD} pod ON pod.id = i.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    promotions = {(_day(s), sid): n for s, sid, n in _fetch(sql, params)}
+    figures = {}
+    for key, (at_start, at_end) in _headcounts(periods, scope).items():
+        figures[key] = Figure(
+            promotions.get(key, 0),
+            (at_start + at_end) / 2,
+            details={"headcount_start": at_start, "headcount_end": at_end},
+        )
+    for key, n in promotions.items():
+        figures.setdefault(key, Figure(n, 0, details={"headcount_start": 0, "headcount_end": 0}))
+    return figures
+
+
+def mttr(periods: list[Period], scope: str) -> dict:
+    """Mean hours from detection to restoration over incidents resolved in
+    the period; median and 90th percentile beside it; incidents still open at
+    the period's end counted with the age of the oldest."""
+    cte, params = _periods_cte(periods, dates=False)
+    hours = _hours_sql("inc.resolved_at", "inc.opened_at")
+    sid = SCOPE_COLUMN[scope]
+    if _vendor() == "postgresql":
+        percentiles = ", ".join(f"percentile_cont({q}) WITHIN GROUP (ORDER BY {hours})" for q in (0.5, 0.9))
+    else:
+        percentiles = "NULL, NULL"
+    resolved_sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {sid}, SUM({hours}), COUNT(*), {percentiles}
+        FROM periods p
+        JOIN {T_INCIDENT} inc ON inc.resolved_at >= p.lo AND inc.resolved_at < p.hi
+        JOIN {T_NODE} node ON node.id = inc.node_id
+        JOIN {T_POD} pod ON pod.id = node.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    figures = {}
+    for start, scope_id, total, count, median, p90 in _fetch(resolved_sql, params):
+        figures[(_day(start), scope_id)] = Figure(
+            float(total), count, details={"median_hours": median, "p90_hours": p90, "resolved": count}
+        )
+    if _vendor() != "postgresql":
+        _sqlite_percentiles(figures, cte, params, hours, sid)
+    open_sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {sid}, COUNT(*), MIN(inc.opened_at)
+        FROM periods p
+        JOIN {T_INCIDENT} inc ON inc.opened_at < p.hi AND (inc.resolved_at IS NULL OR inc.resolved_at >= p.hi)
+        JOIN {T_NODE} node ON node.id = inc.node_id
+        JOIN {T_POD} pod ON pod.id = node.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    ends = {p.start: p.end_at() for p in periods}
+    for start, scope_id, count, oldest in _fetch(open_sql, params):
+        start = _day(start)
+        if isinstance(oldest, str):  # SQLite returns the stored text (UTC)
+            oldest = datetime.datetime.fromisoformat(oldest).replace(tzinfo=datetime.UTC)
+        figure = figures.setdefault(
+            (start, scope_id), Figure(0, 0, details={"median_hours": None, "p90_hours": None, "resolved": 0})
+        )
+        figure.details["open_at_end"] = count
+        figure.details["oldest_open_hours"] = round((ends[start] - oldest).total_seconds() / 3600, 4)
+    for figure in figures.values():
+        figure.details.setdefault("open_at_end", 0)
+        figure.details.setdefault("oldest_open_hours", None)
+        for key in ("median_hours", "p90_hours"):
+            if figure.details.get(key) is not None:
+                figure.details[key] = round(float(figure.details[key]), 4)
+    return figures
+
+
+def _sqlite_percentiles(figures, cte, params, hours, sid) -> None:
+    # SQLite has no percentile aggregate: fetch the grouped durations once and
+    # compute them here (the embedded default only; production is PostgreSQL).
+    sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {sid}, {hours}
+        FROM periods p
+        JOIN {T_INCIDENT} inc ON inc.resolved_at >= p.lo AND inc.resolved_at < p.hi
+        JOIN {T_NODE} node ON node.id = inc.node_id
+        JOIN {T_POD} pod ON pod.id = node.pod_id
+    """  # noqa: S608
+    durations = defaultdict(list)
+    for start, scope_id, value in _fetch(sql, params):
+        durations[(_day(start), scope_id)].append(float(value))
+    for key, values in durations.items():
+        figures[key].details["median_hours"] = percentile(values, 0.5)
+        figures[key].details["p90_hours"] = percentile(values, 0.9)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Linear interpolation between closest ranks, as PostgreSQL's percentile_cont."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def first_time_success(periods: list[Period], scope: str, *, now: datetime.datetime | None = None) -> dict:
+    """Installs whose first visit succeeded and had no further visit within
+    the revisit window, over installs whose first visit fell in the period.
+    Installs whose window is still open count, and make the figure provisional."""
+    now = now or timezone.now()
+    window = datetime.timedelta(days=settings.FIRST_TIME_REVISIT_DAYS)
+    cte, params = _periods_cte(periods, dates=False)
+    if _vendor() == "postgresql":
+        window_end = "f.first_at + %s"
+        window_params = [window]
+    else:
+        window_end = "datetime(f.first_at, %s)"
+        window_params = [f"+{window.total_seconds()} seconds"]
+    sid = SCOPE_COLUMN[scope]
+    sql = f"""
+        WITH {cte},
+        firsts AS (SELECT v.install_id, MIN(v.visited_at) AS first_at FROM {T_VISIT} v GROUP BY v.install_id),
+        f AS (
+            SELECT fi.install_id, fi.first_at,
+                   (SELECT v1.outcome FROM {T_VISIT} v1
+                     WHERE v1.install_id = fi.install_id AND v1.visited_at = fi.first_at) AS first_outcome
+            FROM firsts fi
+        )
+        SELECT p.period_start, {sid},
+               SUM(CASE WHEN f.first_outcome = 'success' AND NOT EXISTS (
+                        SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
+                          AND v2.visited_at > f.first_at AND v2.visited_at <= {window_end})
+                   THEN 1 ELSE 0 END),
+               COUNT(*),
+               SUM(CASE WHEN {window_end} > %s THEN 1 ELSE 0 END)
+        FROM periods p
+        JOIN f ON f.first_at >= p.lo AND f.first_at < p.hi
+        JOIN {T_INSTALL} ins ON ins.id = f.install_id
+        JOIN {T_POD} pod ON pod.id = ins.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    all_params = params + window_params + window_params + [_dt(now)]
+    figures = {}
+    for start, scope_id, successes, installs, provisional in _fetch(sql, all_params):
+        figures[(_day(start), scope_id)] = Figure(
+            successes,
+            installs,
+            provisional=bool(provisional),
+            details={"provisional_installs": provisional, "revisit_window_days": window.days},
+        )
+    return figures
+
+
+KPIS = {
+    KpiCode.MTTR: mttr,
+    KpiCode.FIRST_TIME_SUCCESS: first_time_success,
+    KpiCode.AUDIT_PASS_RATE: audit_pass_rate,
+    KpiCode.CHURN: churn,
+    KpiCode.PROMOTION_RATE: promotion_rate,
+}
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+def _scope_ids(scope: str) -> list[int]:
+    if scope == Scope.ORG:
+        return [0]
+    if scope == Scope.POD:
+        return list(Pod.objects.values_list("pk", flat=True))
+    column = "geography_id" if scope == Scope.GEOGRAPHY else "vertical_id"
+    return sorted(set(Pod.objects.values_list(column, flat=True)))
+
+
+@transaction.atomic
+def kpis_compute(
+    *, since: datetime.date, until: datetime.date, grains=None, kpis=None, now: datetime.datetime | None = None
+) -> int:
+    """Compute every KPI, scope and grain for the periods overlapping
+    [since, until] and store them. Every scope gets a snapshot for every
+    period, with no value where the denominator is zero. Only rows whose
+    figures changed are written, so a rerun leaves the table as it was.
+    Returns the number of snapshots written."""
+    if since > until:
+        raise ValueError("since is after until")
+    grains = grains or list(Grain.values)
+    kpis = kpis or list(KPIS)
+    computed_at = timezone.now()
+    wanted = []
+    for grain in grains:
+        periods = periods_between(since, until, grain)
+        for scope in FIELD_SCOPES:
+            ids = _scope_ids(scope)
+            for kpi in kpis:
+                compute = KPIS[kpi]
+                figures = (
+                    compute(periods, scope, now=now) if kpi == KpiCode.FIRST_TIME_SUCCESS else compute(periods, scope)
+                )
+                for period in periods:
+                    for scope_id in ids:
+                        figure = figures.get((period.start, scope_id)) or _empty(kpi)
+                        wanted.append(
+                            KpiSnapshot(
+                                kpi=kpi,
+                                scope=scope,
+                                scope_id=scope_id,
+                                grain=grain,
+                                period_start=period.start,
+                                period_end=period.end,
+                                value=_round(figure.value),
+                                numerator=_round(figure.numerator),
+                                denominator=_round(figure.denominator),
+                                provisional=figure.provisional,
+                                details=figure.details,
+                                computed_at=computed_at,
+                            )
+                        )
+    return _store(wanted)
+
+
+def _empty(kpi: str) -> Figure:
+    """A scope and period with no facts: zeros, no value, the same details keys as a full figure."""
+    details = {
+        KpiCode.MTTR: {
+            "median_hours": None,
+            "p90_hours": None,
+            "resolved": 0,
+            "open_at_end": 0,
+            "oldest_open_hours": None,
+        },
+        KpiCode.CHURN: {"voluntary": 0, "involuntary": 0, "headcount_start": 0, "headcount_end": 0},
+        KpiCode.PROMOTION_RATE: {"headcount_start": 0, "headcount_end": 0},
+        KpiCode.FIRST_TIME_SUCCESS: {
+            "provisional_installs": 0,
+            "revisit_window_days": settings.FIRST_TIME_REVISIT_DAYS,
+        },
+    }.get(kpi, {})
+    return Figure(details=details)
+
+
+def _round(value):
+    return None if value is None else round(float(value), 6)
+
+
+def _store(wanted: list[KpiSnapshot]) -> int:
+    key = ("kpi", "scope", "scope_id", "grain", "period_start")
+    compared = ("value", "numerator", "denominator", "provisional", "details", "period_end")
+    if not wanted:
+        return 0
+    starts = {s.period_start for s in wanted}
+    existing = {
+        tuple(row[k] for k in key): row
+        for row in KpiSnapshot.objects.filter(
+            period_start__gte=min(starts),
+            period_start__lte=max(starts),
+            kpi__in={s.kpi for s in wanted},
+            grain__in={s.grain for s in wanted},
+        ).values(*key, *compared)
+    }
+    changed = [
+        s
+        for s in wanted
+        if (row := existing.get(tuple(getattr(s, k) for k in key))) is None
+        or any(row[f] != getattr(s, f) for f in compared)
+    ]
+    KpiSnapshot.objects.bulk_create(
+        changed,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=list(key),
+        update_fields=[*compared, "computed_at"],
+    )
+    return len(changed)

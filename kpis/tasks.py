@@ -1,0 +1,31 @@
+from celery import shared_task
+from django.utils import timezone
+
+from .jobs import kpi_job_fail, kpi_job_request, kpi_job_run, nightly_window
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    time_limit=3600,
+    soft_time_limit=3500,
+)
+def run_kpi_job(self, job_id: str) -> int:
+    """Run a recompute job; safe to run twice (acks_late: a job whose worker died is run again)."""
+    try:
+        return kpi_job_run(job_id=job_id).written
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            kpi_job_fail(job_id=job_id, error=repr(exc))
+        raise
+
+
+@shared_task(acks_late=True, time_limit=60)
+def nightly_kpis() -> str:
+    """Beat: recompute the recent periods every night."""
+    since, until = nightly_window(timezone.localdate())
+    return str(kpi_job_request(since=since, until=until).pk)
