@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
 from kpis import apis as kpi_apis
+from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
 from onboarding import views as onboarding_views
 
@@ -64,6 +65,7 @@ urlpatterns = [
     path("app/sw.js", tablet.service_worker, name="app-service-worker"),
     path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
     path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
+    path("dashboard/", kpi_views.dashboard, name="dashboard"),
     path("lead/onboarding/", include("onboarding.urls")),
     path("lead/", include("bootcamp.urls")),
     path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),

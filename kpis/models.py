@@ -215,3 +215,24 @@ class KpiJob(models.Model):
 
     def __str__(self) -> str:
         return f"KPI job {self.since}–{self.until}: {self.status}"
+
+
+# Lower is better for these; higher for the rest (the dashboard colours changes by it).
+LOWER_IS_BETTER = {KpiCode.MTTR, KpiCode.CHURN}
+
+
+class KpiTarget(models.Model):
+    """The target of a KPI: the organisation's default (scope org) or an override for one scope."""
+
+    kpi = models.CharField(_("KPI"), max_length=32, choices=KpiCode.choices)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.ORG)
+    scope_id = models.PositiveBigIntegerField(_("scope id"), default=0)
+    target = models.FloatField(_("target"))
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        constraints = [models.UniqueConstraint(fields=["kpi", "scope", "scope_id"], name="one_target_per_kpi_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} target {self.target} ({self.scope}:{self.scope_id})"

@@ -53,7 +53,7 @@ def test_seed_demo_and_the_main_pages(settings, capsys):
             "/runbooks/incident-playbook/v1.pdf",
         ],
         "installer": ["/app/", "/app/sw.js", "/app/manifest.webmanifest", "/app/jsi18n/", "/me/"],
-        "exec": ["/org/"],
+        "exec": ["/dashboard/", "/dashboard/?grain=quarter", "/dashboard/?format=csv", "/org/"],
         "admin": ["/org/", "/lead/", "/org/installers/", "/admin/", "/admin/installer_ops/installer/", "/api/docs/"],
     }
     for username, urls in pages.items():

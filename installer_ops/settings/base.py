@@ -210,9 +210,11 @@ NAVIGATION = {
         (_("Runbooks"), "runbook-list"),
     ],
     "executive": [
+        (_("Dashboard"), "dashboard"),
         (_("Organisation"), "org-overview"),
     ],
     "admin": [
+        (_("Dashboard"), "dashboard"),
         (_("Organisation"), "org-overview"),
         (_("Cohorts"), "lead-cohorts"),
         (_("Onboarding"), "onboarding-board"),
@@ -225,6 +227,6 @@ NAVIGATION = {
 ROLE_HOME = {
     "installer": "app",
     "lead": "lead-cohorts",
-    "executive": "org-overview",
-    "admin": "org-overview",
+    "executive": "dashboard",
+    "admin": "dashboard",
 }

@@ -15,11 +15,11 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
     [
         (Role.INSTALLER, "Hello, Nia Installer", ["My checklist", "My record"]),
         (Role.LEAD, "Cohorts", ["Cohorts", "Onboarding", "Pods", "Installers", "Runbooks"]),
-        (Role.EXECUTIVE, "Organisation", ["Organisation"]),
+        (Role.EXECUTIVE, "Organisation", ["Dashboard", "Organisation"]),
         (
             Role.ADMIN,
             "Organisation",
-            ["Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
+            ["Dashboard", "Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
         ),
     ],
 )

@@ -21,8 +21,12 @@ def nav_labels(html: str) -> list[str]:
     [
         ("installer_a1", "/app/", None),
         ("lead_a", "/lead/", ["Cohorts", "Onboarding", "Pods", "Installers", "Runbooks"]),
-        ("executive", "/org/", ["Organisation"]),
-        ("admin", "/org/", ["Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"]),
+        ("executive", "/dashboard/", ["Dashboard", "Organisation"]),
+        (
+            "admin",
+            "/dashboard/",
+            ["Dashboard", "Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
+        ),
     ],
 )
 def test_each_role_lands_on_its_page_with_its_navigation(client, org, who, landing, labels):

@@ -12,6 +12,7 @@ from bootcamp.demo import seed_bootcamp
 from bootcamp.models import Cohort, Enrollment
 from installer_ops.demo import DEMO_PASSWORD, advance_to_targets, seed_organisation
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
+from kpis.demo import seed_field_data
 from onboarding.demo import seed_onboarding
 
 DEMO_LOGINS = ["lead", "installer", "exec", "admin"]
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         seed_bootcamp(organisation, today)
         advance_to_targets(organisation)
         seed_onboarding(organisation, today)
+        seed_field_data(today)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")

@@ -1,0 +1,82 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kpis.computation import kpis_compute
+from kpis.models import Audit, KpiTarget
+from tests.factories import PodFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def audit_everywhere(pods, month_start):
+    for pod in pods:
+        for index, passed in enumerate([True, False, True]):
+            Audit.objects.create(
+                external_id=f"{pod.code}-{index}-{month_start}",
+                pod=pod,
+                audited_on=month_start + datetime.timedelta(days=index),
+                passed=passed,
+            )
+
+
+def test_the_dashboard_shows_tiles_targets_and_breakdown(client):
+    today = timezone.localdate()
+    pods = [PodFactory(), PodFactory()]
+    audit_everywhere(pods, today.replace(day=1))
+    KpiTarget.objects.create(kpi="audit_pass_rate", target=0.9)
+    kpis_compute(since=today.replace(day=1), until=today, grains=["month"])
+    client.force_login(UserFactory(role="executive"))
+    page = client.get("/dashboard/").content.decode()
+    assert "Compliance audit pass rate" in page and "66.7 %" in page and "Target: 90.0 %" in page
+    assert "off target" in page
+    assert pods[0].name in page and "By geography" in page
+    drill = client.get(f"/dashboard/?scope=pod&scope_id={pods[0].pk}").content.decode()
+    assert f"<h1>{pods[0].name}</h1>" in drill and "By pod" not in drill
+
+
+def test_the_csv_holds_what_is_shown(client):
+    today = timezone.localdate()
+    pods = [PodFactory()]
+    audit_everywhere(pods, today.replace(day=1))
+    kpis_compute(since=today.replace(day=1), until=today, grains=["month"])
+    client.force_login(UserFactory(role="executive"))
+    response = client.get("/dashboard/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    org = [r for r in rows if r["kpi"] == "audit_pass_rate" and r["scope"] == "org"]
+    assert len(org) == 1 and (org[0]["numerator"], org[0]["denominator"]) == ("2.0", "3.0")
+    assert any(r["scope"] == "pod" and r["name"] == pods[0].name for r in rows)
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_number_of_pods(client):
+    today = timezone.localdate()
+    client.force_login(UserFactory(role="executive"))
+    counts = []
+    for extra in (2, 20):
+        pods = [PodFactory() for _ in range(extra)]
+        audit_everywhere(pods, today.replace(day=1))
+        kpis_compute(since=today.replace(day=1), until=today, grains=["month"])
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/dashboard/").status_code == 200
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_is_for_executives_and_unknown_scopes_are_404(client, org):
+    client.force_login(org.lead_a)
+    assert client.get("/dashboard/").status_code == 403
+    client.force_login(org.executive)
+    assert client.get("/dashboard/?scope=pod&scope_id=999999").status_code == 404
+    assert client.get("/dashboard/?grain=fortnight").status_code == 404
+
+
+def test_an_empty_dashboard_says_so_instead_of_failing(client):
+    client.force_login(UserFactory(role="executive"))
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert "Not computed yet" in page.content.decode()
