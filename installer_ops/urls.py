@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
 from kpis import apis as kpi_apis
+from kpis import field_apis
 from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
 from onboarding import views as onboarding_views
@@ -29,6 +30,11 @@ router.register("shadow-assignments", onboarding_apis.ShadowAssignmentViewSet, b
 router.register("shadow-days", onboarding_apis.ShadowDayViewSet, basename="shadow-day")
 router.register("drills", onboarding_apis.DrillViewSet, basename="drill")
 router.register("runbooks", onboarding_apis.RunbookViewSet, basename="runbook")
+router.register("nodes", field_apis.NodeViewSet, basename="node")
+router.register("installs", field_apis.InstallViewSet, basename="install")
+router.register("visits", field_apis.VisitViewSet, basename="visit")
+router.register("incidents", field_apis.IncidentViewSet, basename="incident")
+router.register("audits", field_apis.AuditViewSet, basename="audit")
 
 api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),

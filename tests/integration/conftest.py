@@ -30,11 +30,8 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture
-def celery_worker_queue(redis_url, transactional_db):
-    """Start a real `celery worker` process consuming a queue of its own,
-    pointed at this test's database; yield the queue name; stop the worker."""
-    queue = f"itest-{uuid.uuid4().hex[:10]}"
+def start_worker(queue: str, redis_url: str) -> subprocess.Popen:
+    """A real `celery worker` process consuming `queue`, on this test's database."""
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -44,7 +41,8 @@ def celery_worker_queue(redis_url, transactional_db):
         if connection.vendor == "postgresql"
         else "",
     }
-    worker = subprocess.Popen(
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -60,7 +58,7 @@ def celery_worker_queue(redis_url, transactional_db):
             "--without-mingle",
             "--loglevel=INFO",
             "-n",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
         ],
         cwd=ROOT,
         env=env,
@@ -68,20 +66,40 @@ def celery_worker_queue(redis_url, transactional_db):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop_worker(worker: subprocess.Popen) -> str:
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        output, _ = worker.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output, _ = worker.communicate()
+    return output or ""
+
+
+@pytest.fixture
+def real_celery(redis_url, transactional_db):
+    """Eager mode off, tasks sent to Redis, for the test's own workers."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        yield queue
+        yield redis_url
     finally:
         celery_app.conf.task_always_eager = previous
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
+
+
+@pytest.fixture
+def celery_worker_queue(real_celery):
+    """A real worker consuming a queue of its own; yields the queue name."""
+    queue = f"itest-{uuid.uuid4().hex[:10]}"
+    worker = start_worker(queue, real_celery)
+    try:
+        yield queue
+    finally:
         # Keep the worker's log visible when a test fails.
-        print(output[-4000:])
+        print(stop_worker(worker)[-4000:])
 
 
 def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
