@@ -55,6 +55,11 @@ class Figure:
         return self.value_override if self.value_override is not None else self.numerator / self.denominator
 
 
+def _group_by_position(scope: str) -> str:
+    """GROUP BY the select list's second column (the scope) unless it is the constant of the organisation."""
+    return "" if scope == Scope.ORG else ", 2"
+
+
 def _group(scope: str) -> str:
     """The scope's column in GROUP BY; a constant must not appear there (SQL
     reads a bare number as a column position)."""
@@ -86,6 +91,47 @@ def _periods_cte(periods: list[Period], *, dates: bool) -> tuple[str, list]:
     return f"periods(period_start, lo, hi) AS (VALUES {', '.join(rows)})", params
 
 
+@dataclass
+class _Periodised:
+    """How a query assigns its facts to periods: `with_` (a CTE or ""),
+    `key` (the period start of a fact), `join` and `where`, each with its
+    parameters in the order they appear."""
+
+    with_: str
+    with_params: list
+    key: str
+    key_params: list
+    join: str
+    where: str
+    where_params: list
+
+    def params(self, *middle) -> list:
+        return [*self.with_params, *self.key_params, *[p for part in middle for p in part], *self.where_params]
+
+
+def _periodise(periods: list[Period], column: str, *, dates: bool) -> _Periodised:
+    if _vendor() == "postgresql":
+        # PostgreSQL's week is the ISO week, its month and quarter ours: one pass, grouped.
+        unit = periods[0].grain
+        if dates:
+            key, key_params = f"date_trunc('{unit}', {column})::date", []
+            lo, hi = periods[0].start, periods[-1].next_start
+        else:
+            key, key_params = f"date_trunc('{unit}', {column} AT TIME ZONE %s)::date", [settings.KPI_TIME_ZONE]
+            lo, hi = periods[0].start_at(), periods[-1].end_at()
+        return _Periodised("", [], key, key_params, "", f"{column} >= %s AND {column} < %s", [lo, hi])
+    cte, params = _periods_cte(periods, dates=dates)
+    return _Periodised(
+        f"WITH {cte}",
+        params,
+        "p.period_start",
+        [],
+        f"JOIN periods p ON {column} >= p.lo AND {column} < p.hi",
+        "1 = 1",
+        [],
+    )
+
+
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -106,17 +152,16 @@ def _hours_sql(later: str, earlier: str) -> str:
 
 
 def audit_pass_rate(periods: list[Period], scope: str) -> dict:
-    cte, params = _periods_cte(periods, dates=True)
+    ps = _periodise(periods, "a.audited_on", dates=True)
     sql = f"""
-        WITH {cte}
-        SELECT p.period_start, {SCOPE_COLUMN[scope]},
-               SUM(CASE WHEN a.passed THEN 1 ELSE 0 END), COUNT(*)
-        FROM periods p
-        JOIN {T_AUDIT} a ON a.audited_on >= p.lo AND a.audited_on < p.hi
+        {ps.with_}
+        SELECT {ps.key}, {SCOPE_COLUMN[scope]}, SUM(CASE WHEN a.passed THEN 1 ELSE 0 END), COUNT(*)
+        FROM {T_AUDIT} a {ps.join}
         JOIN {T_POD} pod ON pod.id = a.pod_id
-        GROUP BY p.period_start{_group(scope)}
+        WHERE {ps.where}
+        GROUP BY 1{_group_by_position(scope)}
     """  # noqa: S608 - table and column names are ours; values are parameters
-    return {(_day(start), sid): Figure(passed, held) for start, sid, passed, held in _fetch(sql, params)}
+    return {(_day(start), sid): Figure(passed, held) for start, sid, passed, held in _fetch(sql, ps.params())}
 
 
 def _headcounts(periods: list[Period], scope: str) -> dict:
@@ -142,17 +187,16 @@ def _headcounts(periods: list[Period], scope: str) -> dict:
 
 
 def churn(periods: list[Period], scope: str) -> dict:
-    cte, params = _periods_cte(periods, dates=True)
+    ps = _periodise(periods, "i.left_on", dates=True)
     sql = f"""
-        WITH {cte}
-        SELECT p.period_start, {SCOPE_COLUMN[scope]}, COUNT(*),
-               SUM(CASE WHEN i.left_voluntarily THEN 1 ELSE 0 END)
-        FROM periods p
-        JOIN {T_INSTALLER} i ON i.left_on >= p.lo AND i.left_on < p.hi
+        {ps.with_}
+        SELECT {ps.key}, {SCOPE_COLUMN[scope]}, COUNT(*), SUM(CASE WHEN i.left_voluntarily THEN 1 ELSE 0 END)
+        FROM {T_INSTALLER} i {ps.join}
         JOIN {T_POD} pod ON pod.id = i.pod_id
-        GROUP BY p.period_start{_group(scope)}
+        WHERE i.left_on IS NOT NULL AND {ps.where}
+        GROUP BY 1{_group_by_position(scope)}
     """  # noqa: S608
-    separations = {(_day(s), sid): (n, voluntary) for s, sid, n, voluntary in _fetch(sql, params)}
+    separations = {(_day(s), sid): (n, voluntary) for s, sid, n, voluntary in _fetch(sql, ps.params())}
     figures = {}
     for key, (at_start, at_end) in _headcounts(periods, scope).items():
         left, voluntary = separations.get(key, (0, 0))
@@ -184,17 +228,17 @@ def churn(periods: list[Period], scope: str) -> dict:
 
 
 def promotion_rate(periods: list[Period], scope: str) -> dict:
-    cte, params = _periods_cte(periods, dates=True)
+    ps = _periodise(periods, "pr.effective_on", dates=True)
     sql = f"""
-        WITH {cte}
-        SELECT p.period_start, {SCOPE_COLUMN[scope]}, COUNT(*)
-        FROM periods p
-        JOIN {T_PROMOTION} pr ON pr.effective_on >= p.lo AND pr.effective_on < p.hi
+        {ps.with_}
+        SELECT {ps.key}, {SCOPE_COLUMN[scope]}, COUNT(*)
+        FROM {T_PROMOTION} pr {ps.join}
         JOIN {T_INSTALLER} i ON i.id = pr.installer_id
         JOIN {T_POD} pod ON pod.id = i.pod_id
-        GROUP BY p.period_start{_group(scope)}
+        WHERE {ps.where}
+        GROUP BY 1{_group_by_position(scope)}
     """  # noqa: S608
-    promotions = {(_day(s), sid): n for s, sid, n in _fetch(sql, params)}
+    promotions = {(_day(s), sid): n for s, sid, n in _fetch(sql, ps.params())}
     figures = {}
     for key, (at_start, at_end) in _headcounts(periods, scope).items():
         figures[key] = Figure(
@@ -207,50 +251,43 @@ def promotion_rate(periods: list[Period], scope: str) -> dict:
     return figures
 
 
+UNIT = {Grain.WEEK: "1 week", Grain.MONTH: "1 month", Grain.QUARTER: "3 months"}
+
+
 def mttr(periods: list[Period], scope: str) -> dict:
     """Mean hours from detection to restoration over incidents resolved in
     the period; median and 90th percentile beside it; incidents still open at
     the period's end counted with the age of the oldest."""
-    cte, params = _periods_cte(periods, dates=False)
     hours = _hours_sql("inc.resolved_at", "inc.opened_at")
     sid = SCOPE_COLUMN[scope]
+    ps = _periodise(periods, "inc.resolved_at", dates=False)
     if _vendor() == "postgresql":
         percentiles = ", ".join(f"percentile_cont({q}) WITHIN GROUP (ORDER BY {hours})" for q in (0.5, 0.9))
     else:
         percentiles = "NULL, NULL"
     resolved_sql = f"""
-        WITH {cte}
-        SELECT p.period_start, {sid}, SUM({hours}), COUNT(*), {percentiles}
-        FROM periods p
-        JOIN {T_INCIDENT} inc ON inc.resolved_at >= p.lo AND inc.resolved_at < p.hi
+        {ps.with_}
+        SELECT {ps.key}, {sid}, SUM({hours}), COUNT(*), {percentiles}
+        FROM {T_INCIDENT} inc {ps.join}
         JOIN {T_NODE} node ON node.id = inc.node_id
         JOIN {T_POD} pod ON pod.id = node.pod_id
-        GROUP BY p.period_start{_group(scope)}
+        WHERE inc.resolved_at IS NOT NULL AND {ps.where}
+        GROUP BY 1{_group_by_position(scope)}
     """  # noqa: S608
     figures = {}
-    for start, scope_id, total, count, median, p90 in _fetch(resolved_sql, params):
+    for start, scope_id, total, count, median, p90 in _fetch(resolved_sql, ps.params()):
         figures[(_day(start), scope_id)] = Figure(
             float(total), count, details={"median_hours": median, "p90_hours": p90, "resolved": count}
         )
     if _vendor() != "postgresql":
+        cte, params = _periods_cte(periods, dates=False)
         _sqlite_percentiles(figures, cte, params, hours, sid)
-    open_sql = f"""
-        WITH {cte}
-        SELECT p.period_start, {sid}, COUNT(*), MIN(inc.opened_at)
-        FROM periods p
-        JOIN {T_INCIDENT} inc ON inc.opened_at < p.hi AND (inc.resolved_at IS NULL OR inc.resolved_at >= p.hi)
-        JOIN {T_NODE} node ON node.id = inc.node_id
-        JOIN {T_POD} pod ON pod.id = node.pod_id
-        GROUP BY p.period_start{_group(scope)}
-    """  # noqa: S608
     ends = {p.start: p.end_at() for p in periods}
-    for start, scope_id, count, oldest in _fetch(open_sql, params):
+    for start, scope_id, count, oldest in _open_at_end(periods, scope):
         start = _day(start)
         if isinstance(oldest, str):  # SQLite returns the stored text (UTC)
             oldest = datetime.datetime.fromisoformat(oldest).replace(tzinfo=datetime.UTC)
-        figure = figures.setdefault(
-            (start, scope_id), Figure(0, 0, details={"median_hours": None, "p90_hours": None, "resolved": 0})
-        )
+        figure = figures.setdefault((start, scope_id), _empty(KpiCode.MTTR))
         figure.details["open_at_end"] = count
         figure.details["oldest_open_hours"] = round((ends[start] - oldest).total_seconds() / 3600, 4)
     for figure in figures.values():
@@ -260,6 +297,44 @@ def mttr(periods: list[Period], scope: str) -> dict:
             if figure.details.get(key) is not None:
                 figure.details[key] = round(float(figure.details[key]), 4)
     return figures
+
+
+def _open_at_end(periods: list[Period], scope: str) -> list[tuple]:
+    """(period start, scope id, incidents open at the period's end, oldest opened_at)."""
+    sid = SCOPE_COLUMN[scope]
+    if _vendor() == "postgresql":
+        # Each incident yields the period ends it spans (few: most last hours),
+        # instead of testing every period against every incident.
+        unit = UNIT[periods[0].grain]
+        first_end, last_end = periods[0].end_at(), periods[-1].end_at()
+        tz = settings.KPI_TIME_ZONE
+        local_first_end = first_end.replace(tzinfo=None)
+        local_last_end = last_end.replace(tzinfo=None)
+        sql = f"""
+            SELECT (b.hi - interval '{unit}')::date, {sid}, COUNT(*), MIN(inc.opened_at)
+            FROM {T_INCIDENT} inc
+            JOIN {T_NODE} node ON node.id = inc.node_id
+            JOIN {T_POD} pod ON pod.id = node.pod_id
+            CROSS JOIN LATERAL generate_series(
+                date_trunc('{periods[0].grain}', inc.opened_at AT TIME ZONE %s) + interval '{unit}',
+                LEAST(COALESCE(inc.resolved_at AT TIME ZONE %s, %s::timestamp), %s::timestamp),
+                interval '{unit}') AS b(hi)
+            WHERE inc.opened_at < %s AND (inc.resolved_at IS NULL OR inc.resolved_at >= %s) AND b.hi >= %s
+            GROUP BY 1{_group_by_position(scope)}
+        """  # noqa: S608
+        params = [tz, tz, local_last_end, local_last_end, last_end, first_end, local_first_end]
+        return _fetch(sql, params)
+    cte, params = _periods_cte(periods, dates=False)
+    sql = f"""
+        WITH {cte}
+        SELECT p.period_start, {sid}, COUNT(*), MIN(inc.opened_at)
+        FROM periods p
+        JOIN {T_INCIDENT} inc ON inc.opened_at < p.hi AND (inc.resolved_at IS NULL OR inc.resolved_at >= p.hi)
+        JOIN {T_NODE} node ON node.id = inc.node_id
+        JOIN {T_POD} pod ON pod.id = node.pod_id
+        GROUP BY p.period_start{_group(scope)}
+    """  # noqa: S608
+    return _fetch(sql, params)
 
 
 def _sqlite_percentiles(figures, cte, params, hours, sid) -> None:
@@ -298,39 +373,52 @@ def first_time_success(periods: list[Period], scope: str, *, now: datetime.datet
     Installs whose window is still open count, and make the figure provisional."""
     now = now or timezone.now()
     window = datetime.timedelta(days=settings.FIRST_TIME_REVISIT_DAYS)
-    cte, params = _periods_cte(periods, dates=False)
-    if _vendor() == "postgresql":
-        window_end = "f.first_at + %s"
-        window_params = [window]
-    else:
-        window_end = "datetime(f.first_at, %s)"
-        window_params = [f"+{window.total_seconds()} seconds"]
     sid = SCOPE_COLUMN[scope]
+    ps = _periodise(periods, "f.first_at", dates=False)
+    if _vendor() == "postgresql":
+        # Each install's first visit and the one after it, in one pass over the visits.
+        firsts = f"""
+            ranked AS (
+                SELECT install_id, visited_at, outcome,
+                       row_number() OVER w AS rn, lead(visited_at) OVER w AS next_at
+                FROM {T_VISIT} WINDOW w AS (PARTITION BY install_id ORDER BY visited_at)
+            ),
+            f AS (SELECT install_id, visited_at AS first_at, outcome AS first_outcome, next_at FROM ranked WHERE rn = 1)
+        """  # noqa: S608
+        success = "f.first_outcome = 'success' AND (f.next_at IS NULL OR f.next_at > f.first_at + %s)"
+        success_params = [window]
+        window_end, window_params = "f.first_at + %s", [window]
+    else:
+        firsts = f"""
+            firsts AS (SELECT v.install_id, MIN(v.visited_at) AS first_at FROM {T_VISIT} v GROUP BY v.install_id),
+            f AS (
+                SELECT fi.install_id, fi.first_at,
+                       (SELECT v1.outcome FROM {T_VISIT} v1
+                         WHERE v1.install_id = fi.install_id AND v1.visited_at = fi.first_at) AS first_outcome
+                FROM firsts fi
+            )
+        """  # noqa: S608
+        window_end, window_params = "datetime(f.first_at, %s)", [f"+{window.total_seconds()} seconds"]
+        success = f"""f.first_outcome = 'success' AND NOT EXISTS (
+            SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
+              AND v2.visited_at > f.first_at AND v2.visited_at <= {window_end})"""  # noqa: S608
+        success_params = window_params
+    with_ = f"{ps.with_}, {firsts}" if ps.with_ else f"WITH {firsts}"
     sql = f"""
-        WITH {cte},
-        firsts AS (SELECT v.install_id, MIN(v.visited_at) AS first_at FROM {T_VISIT} v GROUP BY v.install_id),
-        f AS (
-            SELECT fi.install_id, fi.first_at,
-                   (SELECT v1.outcome FROM {T_VISIT} v1
-                     WHERE v1.install_id = fi.install_id AND v1.visited_at = fi.first_at) AS first_outcome
-            FROM firsts fi
-        )
-        SELECT p.period_start, {sid},
-               SUM(CASE WHEN f.first_outcome = 'success' AND NOT EXISTS (
-                        SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
-                          AND v2.visited_at > f.first_at AND v2.visited_at <= {window_end})
-                   THEN 1 ELSE 0 END),
+        {with_}
+        SELECT {ps.key}, {sid},
+               SUM(CASE WHEN {success} THEN 1 ELSE 0 END),
                COUNT(*),
                SUM(CASE WHEN {window_end} > %s THEN 1 ELSE 0 END)
-        FROM periods p
-        JOIN f ON f.first_at >= p.lo AND f.first_at < p.hi
+        FROM f {ps.join}
         JOIN {T_INSTALL} ins ON ins.id = f.install_id
         JOIN {T_POD} pod ON pod.id = ins.pod_id
-        GROUP BY p.period_start{_group(scope)}
+        WHERE {ps.where}
+        GROUP BY 1{_group_by_position(scope)}
     """  # noqa: S608
-    all_params = params + window_params + window_params + [_dt(now)]
+    params = [*ps.with_params, *ps.key_params, *success_params, *window_params, _dt(now), *ps.where_params]
     figures = {}
-    for start, scope_id, successes, installs, provisional in _fetch(sql, all_params):
+    for start, scope_id, successes, installs, provisional in _fetch(sql, params):
         figures[(_day(start), scope_id)] = Figure(
             successes,
             installs,
