@@ -118,32 +118,27 @@ class _Validator:
             self.rows.error(line, column, "is required")
         return value or None
 
-    def date(self, line, row, column, required=True):
+    def _parsed(self, line, row, column, parse, what: str, required: bool):
+        """Parse one column with `parse`; empty is an error only when required."""
         value = row[column]
         if not value:
             if required:
                 self.rows.error(line, column, "is required")
             return None
         try:
-            parsed = parse_date(value)
+            parsed = parse(value)
         except ValueError:
             parsed = None
         if parsed is None:
-            self.rows.error(line, column, f"“{value}” is not an ISO 8601 date (YYYY-MM-DD)")
+            self.rows.error(line, column, f"“{value}” is not {what}")
         return parsed
 
+    def date(self, line, row, column, required=True):
+        return self._parsed(line, row, column, parse_date, "an ISO 8601 date (YYYY-MM-DD)", required)
+
     def datetime(self, line, row, column, required=True):
-        value = row[column]
-        if not value:
-            if required:
-                self.rows.error(line, column, "is required")
-            return None
-        try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
+        parsed = self._parsed(line, row, column, parse_datetime, "an ISO 8601 time", required)
         if parsed is None:
-            self.rows.error(line, column, f"“{value}” is not an ISO 8601 time")
             return None
         # Times without an offset are UTC (ARCHITECTURE.md section 8).
         return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
