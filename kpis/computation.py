@@ -10,14 +10,33 @@ computes percentiles, which SQLite lacks).
 import datetime
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bootcamp.models import Cohort
 from installer_ops.models import Installer, Pod, Promotion
+from onboarding.models import Clearance
 
+from . import readiness_kpis
+from .aggregates import (
+    ALL_SCOPES,
+    FIELD_SCOPES,
+    SCOPE_COLUMN,
+    Context,
+    Figure,
+    Scopes,
+    adapt_d,
+    adapt_dt,
+    day_of,
+    fetch,
+    grouped,
+    hours_sql,
+    periodise,
+    periods_cte,
+    vendor,
+)
 from .models import Audit, Grain, Incident, Install, KpiCode, KpiSnapshot, Node, Scope, Visit
 from .periods import Period, periods_between
 
@@ -29,178 +48,15 @@ T_INCIDENT = Incident._meta.db_table
 T_NODE = Node._meta.db_table
 T_INSTALL = Install._meta.db_table
 T_VISIT = Visit._meta.db_table
-
-# The column that names the scope, on the pod table aliased "pod"; the
-# organisation is one scope with id 0.
-SCOPE_COLUMN = {
-    Scope.ORG: "0",
-    Scope.GEOGRAPHY: "pod.geography_id",
-    Scope.VERTICAL: "pod.vertical_id",
-    Scope.POD: "pod.id",
-}
-FIELD_SCOPES = [Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD]
-
-
-@dataclass
-class Figure:
-    numerator: float = 0.0
-    denominator: float = 0.0
-    provisional: bool = False
-    details: dict = field(default_factory=dict)
-    value_override: float | None = None  # for KPIs whose value is not numerator / denominator
-
-    @property
-    def value(self) -> float | None:
-        if not self.denominator:
-            return None
-        return self.value_override if self.value_override is not None else self.numerator / self.denominator
-
-
-def _vendor() -> str:
-    return connection.vendor
-
-
-def _dt(value: datetime.datetime):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _d(value: datetime.date):
-    return connection.ops.adapt_datefield_value(value)
-
-
-def _periods_cte(periods: list[Period], *, dates: bool) -> tuple[str, list]:
-    """A CTE `periods(period_start, lo, hi)`: [lo, hi) as instants in the
-    organisation's time zone, or as dates."""
-    rows, params = [], []
-    for period in periods:
-        rows.append("(%s, %s, %s)")
-        if dates:
-            params += [_d(period.start), _d(period.start), _d(period.next_start)]
-        else:
-            params += [_d(period.start), _dt(period.start_at()), _dt(period.end_at())]
-    return f"periods(period_start, lo, hi) AS (VALUES {', '.join(rows)})", params
-
-
-@dataclass
-class _Periodised:
-    """How a query assigns its facts to periods: `with_` (a CTE or ""),
-    `key` (the period start of a fact), `join` and `where`, each with its
-    parameters in the order they appear."""
-
-    with_: str
-    with_params: list
-    key: str
-    key_params: list
-    join: str
-    where: str
-    where_params: list
-
-    def params(self, *middle) -> list:
-        return [*self.with_params, *self.key_params, *[p for part in middle for p in part], *self.where_params]
-
-
-def _periodise(periods: list[Period], column: str, *, dates: bool) -> _Periodised:
-    if _vendor() == "postgresql":
-        # PostgreSQL's week is the ISO week, its month and quarter ours: one pass, grouped.
-        unit = periods[0].grain
-        if dates:
-            key, key_params = f"date_trunc('{unit}', {column})::date", []
-            lo, hi = periods[0].start, periods[-1].next_start
-        else:
-            key, key_params = f"date_trunc('{unit}', {column} AT TIME ZONE %s)::date", [settings.KPI_TIME_ZONE]
-            lo, hi = periods[0].start_at(), periods[-1].end_at()
-        return _Periodised("", [], key, key_params, "", f"{column} >= %s AND {column} < %s", [lo, hi])
-    cte, params = _periods_cte(periods, dates=dates)
-    return _Periodised(
-        f"WITH {cte}",
-        params,
-        "p.period_start",
-        [],
-        f"JOIN periods p ON {column} >= p.lo AND {column} < p.hi",
-        "1 = 1",
-        [],
-    )
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _day(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
-
-
-def _hours_sql(later: str, earlier: str) -> str:
-    if _vendor() == "postgresql":
-        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
-    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
-
-
-# --- scopes in SQL ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Scopes:
-    """The scope columns of a grouped query: one scope level, or (PostgreSQL)
-    every level in one pass with GROUPING SETS. The period start is always
-    the select list's first column."""
-
-    scope: str | None  # None: every level at once
-
-    @property
-    def select(self) -> str:
-        if self.scope is None:
-            return (
-                "GROUPING(pod.geography_id), GROUPING(pod.vertical_id), GROUPING(pod.id), "
-                "pod.geography_id, pod.vertical_id, pod.id"
-            )
-        return SCOPE_COLUMN[self.scope]
-
-    @property
-    def group(self) -> str:
-        if self.scope is None:
-            return "GROUP BY GROUPING SETS ((1), (1, pod.geography_id), (1, pod.vertical_id), (1, pod.id))"
-        return "GROUP BY 1" + ("" if self.scope == Scope.ORG else ", 2")
-
-    def decode(self, row) -> tuple[str, datetime.date, int, tuple]:
-        """(scope, period start, scope id, the aggregates)."""
-        start = _day(row[0])
-        if self.scope is not None:
-            return self.scope, start, row[1], tuple(row[2:])
-        no_geography, no_vertical, no_pod, geography_id, vertical_id, pod_id = row[1:7]
-        if not no_pod:
-            return Scope.POD, start, pod_id, tuple(row[7:])
-        if not no_vertical:
-            return Scope.VERTICAL, start, vertical_id, tuple(row[7:])
-        if not no_geography:
-            return Scope.GEOGRAPHY, start, geography_id, tuple(row[7:])
-        return Scope.ORG, start, 0, tuple(row[7:])
-
-
-def _scope_passes(scopes: list[str]) -> list[_Scopes]:
-    """One GROUPING SETS pass on PostgreSQL; one pass per level elsewhere."""
-    if _vendor() == "postgresql" and set(scopes) == set(FIELD_SCOPES):
-        return [_Scopes(None)]
-    return [_Scopes(scope) for scope in scopes]
-
-
-def _grouped(build, scopes: list[str]) -> list[tuple]:
-    """Run `build(_Scopes) -> (sql, params)` for each pass; decoded rows."""
-    rows = []
-    for sc in _scope_passes(scopes):
-        sql, params = build(sc)
-        rows += [sc.decode(row) for row in _fetch(sql, params)]
-    return rows
-
+T_CLEARANCE = Clearance._meta.db_table
+NEWCOMER_DAYS = 90  # PRODUCT.md: "first 90 days in the field"
 
 # --- the KPIs ------------------------------------------------------------------------------
 # Each returns {(scope, period start, scope id): Figure}.
 
 
-def audit_pass_rate(periods: list[Period], scopes: list[str]) -> dict:
-    ps = _periodise(periods, "a.audited_on", dates=True)
+def audit_pass_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    ps = periodise(periods, "a.audited_on", dates=True)
 
     def build(sc):
         return (
@@ -209,13 +65,14 @@ def audit_pass_rate(periods: list[Period], scopes: list[str]) -> dict:
             SELECT {ps.key}, {sc.select}, SUM(CASE WHEN a.passed THEN 1 ELSE 0 END), COUNT(*)
             FROM {T_AUDIT} a {ps.join}
             JOIN {T_POD} pod ON pod.id = a.pod_id
+            {sc.cohort_join("a.installer_id")}
             WHERE {ps.where}
             {sc.group}
         """,
             ps.params(),
         )  # noqa: S608 - table and column names are ours; values are parameters
 
-    return {(scope, start, sid): Figure(passed, held) for scope, start, sid, (passed, held) in _grouped(build, scopes)}
+    return {(scope, start, sid): Figure(passed, held) for scope, start, sid, (passed, held) in grouped(build, scopes)}
 
 
 def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
@@ -224,7 +81,7 @@ def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
     rows, params = [], []
     for period in periods:
         rows.append("(%s, %s, %s)")
-        params += [_d(period.start), _d(period.start), _d(period.end)]
+        params += [adapt_d(period.start), adapt_d(period.start), adapt_d(period.end)]
 
     def build(sc):
         return (
@@ -243,11 +100,11 @@ def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
             params,
         )  # noqa: S608
 
-    return {(scope, start, sid): counts for scope, start, sid, counts in _grouped(build, scopes)}
+    return {(scope, start, sid): counts for scope, start, sid, counts in grouped(build, scopes)}
 
 
-def churn(periods: list[Period], scopes: list[str], *, headcounts: dict | None = None) -> dict:
-    ps = _periodise(periods, "i.left_on", dates=True)
+def churn(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    ps = periodise(periods, "i.left_on", dates=True)
 
     def build(sc):
         return (
@@ -262,11 +119,11 @@ def churn(periods: list[Period], scopes: list[str], *, headcounts: dict | None =
             ps.params(),
         )  # noqa: S608
 
-    separations = {(scope, start, sid): values for scope, start, sid, values in _grouped(build, scopes)}
+    separations = {(scope, start, sid): values for scope, start, sid, values in grouped(build, scopes)}
     figures = {}
-    if headcounts is None:
-        headcounts = _headcounts(periods, scopes)
-    for key, (at_start, at_end) in headcounts.items():
+    if ctx.headcounts is None:
+        ctx.headcounts = _headcounts(periods, scopes)
+    for key, (at_start, at_end) in ctx.headcounts.items():
         left, voluntary = separations.get(key, (0, 0))
         figures[key] = Figure(
             left,
@@ -295,8 +152,8 @@ def churn(periods: list[Period], scopes: list[str], *, headcounts: dict | None =
     return figures
 
 
-def promotion_rate(periods: list[Period], scopes: list[str], *, headcounts: dict | None = None) -> dict:
-    ps = _periodise(periods, "pr.effective_on", dates=True)
+def promotion_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    ps = periodise(periods, "pr.effective_on", dates=True)
 
     def build(sc):
         return (
@@ -312,11 +169,11 @@ def promotion_rate(periods: list[Period], scopes: list[str], *, headcounts: dict
             ps.params(),
         )  # noqa: S608
 
-    promotions = {(scope, start, sid): n for scope, start, sid, (n,) in _grouped(build, scopes)}
+    promotions = {(scope, start, sid): n for scope, start, sid, (n,) in grouped(build, scopes)}
     figures = {}
-    if headcounts is None:
-        headcounts = _headcounts(periods, scopes)
-    for key, (at_start, at_end) in headcounts.items():
+    if ctx.headcounts is None:
+        ctx.headcounts = _headcounts(periods, scopes)
+    for key, (at_start, at_end) in ctx.headcounts.items():
         figures[key] = Figure(
             promotions.get(key, 0),
             (at_start + at_end) / 2,
@@ -330,13 +187,13 @@ def promotion_rate(periods: list[Period], scopes: list[str], *, headcounts: dict
 UNIT = {Grain.WEEK: "1 week", Grain.MONTH: "1 month", Grain.QUARTER: "3 months"}
 
 
-def mttr(periods: list[Period], scopes: list[str]) -> dict:
+def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
     """Mean hours from detection to restoration over incidents resolved in
     the period; median and 90th percentile beside it; incidents still open at
     the period's end counted with the age of the oldest."""
-    hours = _hours_sql("inc.resolved_at", "inc.opened_at")
-    ps = _periodise(periods, "inc.resolved_at", dates=False)
-    if _vendor() == "postgresql":
+    hours = hours_sql("inc.resolved_at", "inc.opened_at")
+    ps = periodise(periods, "inc.resolved_at", dates=False)
+    if vendor() == "postgresql":
         percentiles = ", ".join(f"percentile_cont({q}) WITHIN GROUP (ORDER BY {hours})" for q in (0.5, 0.9))
     else:
         percentiles = "NULL, NULL"
@@ -356,16 +213,16 @@ def mttr(periods: list[Period], scopes: list[str]) -> dict:
         )  # noqa: S608
 
     figures = {}
-    for scope, start, sid, (total, count, median, p90) in _grouped(build, scopes):
+    for scope, start, sid, (total, count, median, p90) in grouped(build, scopes):
         figures[(scope, start, sid)] = Figure(
             float(total), count, details={"median_hours": median, "p90_hours": p90, "resolved": count}
         )
-    if _vendor() != "postgresql":
-        cte, params = _periods_cte(periods, dates=False)
+    if vendor() != "postgresql":
+        cte, params = periods_cte(periods, dates=False)
         for scope in scopes:
             _sqlite_percentiles(figures, cte, params, hours, scope)
     ends = {p.start: p.end_at() for p in periods}
-    for scope, start, sid, (count, oldest) in _grouped(lambda sc: _open_at_end_sql(periods, sc), scopes):
+    for scope, start, sid, (count, oldest) in grouped(lambda sc: _open_at_end_sql(periods, sc), scopes):
         if isinstance(oldest, str):  # SQLite returns the stored text (UTC)
             oldest = datetime.datetime.fromisoformat(oldest).replace(tzinfo=datetime.UTC)
         figure = figures.setdefault((scope, start, sid), _empty(KpiCode.MTTR))
@@ -380,9 +237,9 @@ def mttr(periods: list[Period], scopes: list[str]) -> dict:
     return figures
 
 
-def _open_at_end_sql(periods: list[Period], sc: _Scopes) -> tuple[str, list]:
+def _open_at_end_sql(periods: list[Period], sc: Scopes) -> tuple[str, list]:
     """Incidents open at each period's end, with the oldest opened_at."""
-    if _vendor() == "postgresql":
+    if vendor() == "postgresql":
         # Each incident yields the period ends it spans (few: most last hours),
         # instead of testing every period against every incident.
         unit = UNIT[periods[0].grain]
@@ -402,7 +259,7 @@ def _open_at_end_sql(periods: list[Period], sc: _Scopes) -> tuple[str, list]:
             {sc.group}
         """  # noqa: S608
         return sql, [tz, tz, local_last_end, local_last_end, last_end, first_end, local_first_end]
-    cte, params = _periods_cte(periods, dates=False)
+    cte, params = periods_cte(periods, dates=False)
     sql = f"""
         WITH {cte}
         SELECT p.period_start, {sc.select}, COUNT(*), MIN(inc.opened_at)
@@ -427,8 +284,8 @@ def _sqlite_percentiles(figures, cte, params, hours, scope) -> None:
         JOIN {T_POD} pod ON pod.id = node.pod_id
     """  # noqa: S608
     durations = defaultdict(list)
-    for start, scope_id, value in _fetch(sql, params):
-        durations[(scope, _day(start), scope_id)].append(float(value))
+    for start, scope_id, value in fetch(sql, params):
+        durations[(scope, day_of(start), scope_id)].append(float(value))
     for key, values in durations.items():
         figures[key].details["median_hours"] = percentile(values, 0.5)
         figures[key].details["p90_hours"] = percentile(values, 0.9)
@@ -459,16 +316,17 @@ def _first_visits_sql() -> str:
     """
 
 
-def first_time_success(
-    periods: list[Period], scopes: list[str], *, now: datetime.datetime | None = None, prepared: bool = False
-) -> dict:
+def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *, newcomers: bool = False) -> dict:
     """Installs whose first visit succeeded and had no further visit within
     the revisit window, over installs whose first visit fell in the period.
-    Installs whose window is still open count, and make the figure provisional."""
-    now = now or timezone.now()
+    Installs whose window is still open count, and make the figure provisional.
+    `newcomers`: only installs first visited in their installer's first
+    NEWCOMER_DAYS in the field, counted from the installer's first clearance."""
+    now = ctx.now
+    prepared = ctx.prepared
     window = datetime.timedelta(days=settings.FIRST_TIME_REVISIT_DAYS)
-    ps = _periodise(periods, "f.first_at", dates=False)
-    if _vendor() == "postgresql":
+    ps = periodise(periods, "f.first_at", dates=False)
+    if vendor() == "postgresql":
         # `prepared`: kpis_compute ranked the visits once into a temporary table for every grain.
         firsts = f"f AS (SELECT * FROM {FIRST_VISITS_TABLE})" if prepared else f"f AS ({_first_visits_sql()})"
         success = "f.first_outcome = 'success' AND (f.next_at IS NULL OR f.next_at > f.first_at + %s)"
@@ -489,8 +347,30 @@ def first_time_success(
             SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
               AND v2.visited_at > f.first_at AND v2.visited_at <= {window_end})"""  # noqa: S608
         success_params = window_params
-    with_ = f"{ps.with_}, {firsts}" if ps.with_ else f"WITH {firsts}"
-    params = [*ps.with_params, *ps.key_params, *success_params, *window_params, _dt(now), *ps.where_params]
+    ctes, newcomer_join, newcomer_where, newcomer_params = [firsts], "", "", []
+    if newcomers:
+        ctes.append(
+            f"fc AS (SELECT installer_id, MIN(cleared_at) AS cleared_at FROM {T_CLEARANCE} GROUP BY installer_id)"
+        )
+        newcomer_join = "JOIN fc ON fc.installer_id = ins.installer_id"
+        if vendor() == "postgresql":
+            newcomer_where, newcomer_params = (
+                "AND f.first_at >= fc.cleared_at AND f.first_at < fc.cleared_at + %s",
+                [datetime.timedelta(days=NEWCOMER_DAYS)],
+            )
+        else:
+            newcomer_where = "AND f.first_at >= fc.cleared_at AND f.first_at < datetime(fc.cleared_at, %s)"
+            newcomer_params = [f"+{NEWCOMER_DAYS} days"]
+    with_ = ps.with_ctes(*ctes)
+    params = [
+        *ps.with_params,
+        *ps.key_params,
+        *success_params,
+        *window_params,
+        adapt_dt(now),
+        *ps.where_params,
+        *newcomer_params,
+    ]
 
     def build(sc):
         return (
@@ -503,29 +383,50 @@ def first_time_success(
             FROM f {ps.join}
             JOIN {T_INSTALL} ins ON ins.id = f.install_id
             JOIN {T_POD} pod ON pod.id = ins.pod_id
-            WHERE {ps.where}
+            {sc.cohort_join("ins.installer_id")}
+            {newcomer_join}
+            WHERE {ps.where} {newcomer_where}
             {sc.group}
         """,
             params,
         )  # noqa: S608
 
     figures = {}
-    for scope, start, sid, (successes, installs, provisional) in _grouped(build, scopes):
+    for scope, start, sid, (successes, installs, provisional) in grouped(build, scopes):
         figures[(scope, start, sid)] = Figure(
             successes,
             installs,
             provisional=bool(provisional),
-            details={"provisional_installs": provisional, "revisit_window_days": window.days},
+            details=_fts_details(provisional, newcomers),
         )
     return figures
 
 
+def _fts_details(provisional_installs: int, newcomers: bool) -> dict:
+    details = {"provisional_installs": provisional_installs, "revisit_window_days": settings.FIRST_TIME_REVISIT_DAYS}
+    if newcomers:
+        details["days_in_field"] = NEWCOMER_DAYS
+    return details
+
+
+def cohort_first_time_success(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    """First-time success of installers in their first days in the field:
+    per cohort, whether the bootcamp made installers who succeed alone."""
+    return first_time_success(periods, scopes, ctx, newcomers=True)
+
+
+# Each KPI and the scopes it is computed for. MTTR follows nodes, churn and
+# promotion rate follow headcounts, which belong to pods rather than cohorts.
 KPIS = {
-    KpiCode.MTTR: mttr,
-    KpiCode.FIRST_TIME_SUCCESS: first_time_success,
-    KpiCode.AUDIT_PASS_RATE: audit_pass_rate,
-    KpiCode.CHURN: churn,
-    KpiCode.PROMOTION_RATE: promotion_rate,
+    KpiCode.MTTR: (mttr, FIELD_SCOPES),
+    KpiCode.FIRST_TIME_SUCCESS: (first_time_success, ALL_SCOPES),
+    KpiCode.AUDIT_PASS_RATE: (audit_pass_rate, ALL_SCOPES),
+    KpiCode.CHURN: (churn, FIELD_SCOPES),
+    KpiCode.PROMOTION_RATE: (promotion_rate, FIELD_SCOPES),
+    KpiCode.BOOTCAMP_COMPLETION: (readiness_kpis.bootcamp_completion, ALL_SCOPES),
+    KpiCode.DAYS_TO_CLEARANCE: (readiness_kpis.days_to_clearance, ALL_SCOPES),
+    KpiCode.DRILL_FIRST_PASS: (readiness_kpis.drill_first_pass, ALL_SCOPES),
+    KpiCode.COHORT_FIRST_TIME_SUCCESS: (cohort_first_time_success, ALL_SCOPES),
 }
 
 
@@ -535,6 +436,8 @@ KPIS = {
 def _scope_ids(scope: str) -> list[int]:
     if scope == Scope.ORG:
         return [0]
+    if scope == Scope.COHORT:
+        return list(Cohort.objects.order_by("pk").values_list("pk", flat=True))
     if scope == Scope.POD:
         return list(Pod.objects.values_list("pk", flat=True))
     column = "geography_id" if scope == Scope.GEOGRAPHY else "vertical_id"
@@ -555,27 +458,23 @@ def kpis_compute(
     grains = grains or list(Grain.values)
     kpis = kpis or list(KPIS)
     computed_at = timezone.now()
-    scope_ids = {scope: _scope_ids(scope) for scope in FIELD_SCOPES}
-    prepared = _vendor() == "postgresql" and KpiCode.FIRST_TIME_SUCCESS in kpis
+    now = now or computed_at
+    scope_ids = {scope: _scope_ids(scope) for scope in ALL_SCOPES}
+    ranked_visits = {KpiCode.FIRST_TIME_SUCCESS, KpiCode.COHORT_FIRST_TIME_SUCCESS}
+    prepared = vendor() == "postgresql" and bool(ranked_visits & set(kpis))
     if prepared:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE {FIRST_VISITS_TABLE} ON COMMIT DROP AS {_first_visits_sql()}")
     wanted = []
     for grain in grains:
         periods = periods_between(since, until, grain)
-        # Churn and promotion rate share the grain's headcounts: computed once.
-        headcounts = _headcounts(periods, FIELD_SCOPES) if {KpiCode.CHURN, KpiCode.PROMOTION_RATE} & set(kpis) else None
+        ctx = Context(now=now, prepared=prepared)
         for kpi in kpis:
-            compute = KPIS[kpi]
-            if kpi == KpiCode.FIRST_TIME_SUCCESS:
-                figures = compute(periods, FIELD_SCOPES, now=now, prepared=prepared)
-            elif kpi in (KpiCode.CHURN, KpiCode.PROMOTION_RATE):
-                figures = compute(periods, FIELD_SCOPES, headcounts=headcounts)
-            else:
-                figures = compute(periods, FIELD_SCOPES)
-            for scope, ids in scope_ids.items():
+            compute, scopes = KPIS[kpi]
+            figures = compute(periods, scopes, ctx)
+            for scope in scopes:
                 for period in periods:
-                    for scope_id in ids:
+                    for scope_id in scope_ids[scope]:
                         figure = figures.get((scope, period.start, scope_id)) or _empty(kpi)
                         wanted.append(
                             (
@@ -611,10 +510,9 @@ def _empty(kpi: str) -> Figure:
         },
         KpiCode.CHURN: {"voluntary": 0, "involuntary": 0, "headcount_start": 0, "headcount_end": 0},
         KpiCode.PROMOTION_RATE: {"headcount_start": 0, "headcount_end": 0},
-        KpiCode.FIRST_TIME_SUCCESS: {
-            "provisional_installs": 0,
-            "revisit_window_days": settings.FIRST_TIME_REVISIT_DAYS,
-        },
+        KpiCode.FIRST_TIME_SUCCESS: _fts_details(0, newcomers=False),
+        KpiCode.COHORT_FIRST_TIME_SUCCESS: _fts_details(0, newcomers=True),
+        KpiCode.BOOTCAMP_COMPLETION: {"withdrawn": 0},
     }.get(kpi, {})
     return Figure(details=details)
 
@@ -645,7 +543,7 @@ def _store(wanted: list[tuple]) -> int:
     """Write the snapshots whose figures changed; returns how many."""
     if not wanted:
         return 0
-    if _vendor() == "postgresql":
+    if vendor() == "postgresql":
         return _store_postgresql(wanted)
     return _store_portable(wanted)
 

@@ -134,6 +134,10 @@ class KpiCode(models.TextChoices):
     AUDIT_PASS_RATE = "audit_pass_rate", _("Compliance audit pass rate")
     CHURN = "churn", _("Installer churn")
     PROMOTION_RATE = "promotion_rate", _("Internal promotion rate")
+    BOOTCAMP_COMPLETION = "bootcamp_completion", _("Bootcamp completion rate")
+    DAYS_TO_CLEARANCE = "days_to_clearance", _("Days from hire to clearance")
+    DRILL_FIRST_PASS = "drill_first_pass", _("First-attempt drill pass rate")
+    COHORT_FIRST_TIME_SUCCESS = "cohort_first_time_success", _("First-time success, first 90 days in the field")
 
 
 class Scope(models.TextChoices):
@@ -218,7 +222,7 @@ class KpiJob(models.Model):
 
 
 # Lower is better for these; higher for the rest (the dashboard colours changes by it).
-LOWER_IS_BETTER = {KpiCode.MTTR, KpiCode.CHURN}
+LOWER_IS_BETTER = {KpiCode.MTTR, KpiCode.CHURN, KpiCode.DAYS_TO_CLEARANCE}
 
 
 class KpiTarget(models.Model):

@@ -5,21 +5,43 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
 
 from .models import LOWER_IS_BETTER, KpiCode, KpiSnapshot, KpiTarget, Scope
 from .periods import period_of
 
-RATE_KPIS = {KpiCode.FIRST_TIME_SUCCESS, KpiCode.AUDIT_PASS_RATE, KpiCode.CHURN, KpiCode.PROMOTION_RATE}
+# How each KPI reads: a rate (a fraction shown in percent), hours or days.
+UNITS = {
+    KpiCode.MTTR: "h",
+    KpiCode.DAYS_TO_CLEARANCE: "d",
+}
+RATE_KPIS = {kpi for kpi in KpiCode.values if kpi not in UNITS}
+# The KPIs a cohort has (the others follow nodes or pod headcounts).
+COHORT_KPIS = [
+    KpiCode.BOOTCAMP_COMPLETION,
+    KpiCode.DAYS_TO_CLEARANCE,
+    KpiCode.DRILL_FIRST_PASS,
+    KpiCode.COHORT_FIRST_TIME_SUCCESS,
+    KpiCode.FIRST_TIME_SUCCESS,
+    KpiCode.AUDIT_PASS_RATE,
+]
 TREND_PERIODS = 12
+COHORTS_COMPARED = 12
 CHILD_SCOPES = {
     Scope.ORG: [Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD],
     Scope.GEOGRAPHY: [Scope.POD],
     Scope.VERTICAL: [Scope.POD],
     Scope.POD: [],
+    Scope.COHORT: [],
 }
+
+
+def unit(kpi: str) -> str:
+    return UNITS.get(kpi, "%")
 
 
 def format_value(kpi: str, value: float | None) -> str:
@@ -28,7 +50,14 @@ def format_value(kpi: str, value: float | None) -> str:
         return "—"
     if kpi in RATE_KPIS:
         return f"{value * 100:.1f} %"
-    return f"{value:.1f} h"
+    return f"{value:.1f} {unit(kpi)}"
+
+
+def format_change(kpi: str, change: float) -> str:
+    """The size of a change beside its arrow: points for rates, hours or days otherwise."""
+    if kpi in RATE_KPIS:
+        return f"{abs(change) * 100:.1f} pts"
+    return f"{abs(change):.1f} {unit(kpi)}"
 
 
 @dataclass
@@ -81,6 +110,28 @@ class Dashboard:
     tiles: list[Tile]
     breakdown: dict  # child scope -> [BreakdownRow]
     computed_at: datetime.datetime | None
+    cohorts: list["CohortRow"] = field(default_factory=list)
+
+
+@dataclass
+class CohortFigure:
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass
+class CohortRow:
+    """One cohort (or the organisation, for comparison) over every period computed."""
+
+    scope: str
+    scope_id: int
+    name: str
+    start_on: datetime.date | None
+    values: dict  # kpi -> CohortFigure
 
 
 def scope_names() -> dict:
@@ -89,6 +140,7 @@ def scope_names() -> dict:
     names |= {(Scope.GEOGRAPHY, g.pk): g.name for g in Geography.objects.all()}
     names |= {(Scope.VERTICAL, v.pk): v.name for v in Vertical.objects.all()}
     names |= {(Scope.POD, p.pk): p.name for p in Pod.objects.all()}
+    names |= {(Scope.COHORT, c.pk): c.name for c in Cohort.objects.all()}
     return names
 
 
@@ -119,6 +171,8 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
             targets[target.kpi] = target.target
     tiles = []
     for kpi, label in KpiCode.choices:
+        if scope == Scope.COHORT and kpi not in COHORT_KPIS:
+            continue
         series = list(reversed(by_kpi.get(kpi, [])))
         tiles.append(
             Tile(
@@ -152,4 +206,29 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         tiles=tiles,
         breakdown=breakdown,
         computed_at=max(computed) if computed else None,
+        cohorts=cohort_comparison() if scope == Scope.ORG else [],
     )
+
+
+def cohort_comparison() -> list[CohortRow]:
+    """The latest cohorts side by side, each KPI over every quarter computed
+    (sums of numerators over sums of denominators, so a cohort's figure is
+    its whole history), with the organisation below for reference: two queries."""
+    cohorts = list(Cohort.objects.order_by("-start_on", "-pk")[:COHORTS_COMPARED])
+    sums = (
+        KpiSnapshot.objects.filter(
+            Q(scope=Scope.COHORT, scope_id__in=[c.pk for c in cohorts]) | Q(scope=Scope.ORG),
+            kpi__in=COHORT_KPIS,
+            grain="quarter",
+        )
+        .values("scope", "scope_id", "kpi")
+        .annotate(numerator=Sum("numerator"), denominator=Sum("denominator"))
+    )
+    values = defaultdict(dict)
+    for row in sums:
+        values[(row["scope"], row["scope_id"])][row["kpi"]] = CohortFigure(row["numerator"], row["denominator"])
+    if not cohorts:
+        return []
+    rows = [CohortRow(Scope.COHORT, c.pk, c.name, c.start_on, values[(Scope.COHORT, c.pk)]) for c in cohorts]
+    rows.append(CohortRow(Scope.ORG, 0, str(_("Organisation")), None, values[(Scope.ORG, 0)]))
+    return rows

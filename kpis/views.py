@@ -9,9 +9,9 @@ from django.utils import timezone
 from installer_ops.roles import Role
 from installer_ops.views import role_required
 
-from .models import Grain, Scope
+from .models import Grain, KpiCode, Scope
+from .selectors import COHORT_KPIS, format_value, scope_names, unit
 from .selectors import dashboard as dashboard_data
-from .selectors import format_value, scope_names
 
 
 @role_required(Role.EXECUTIVE, Role.ADMIN)
@@ -22,7 +22,7 @@ def dashboard(request):
         scope_id = int(request.GET.get("scope_id", 0)) if scope != Scope.ORG else 0
     except ValueError as exc:
         raise Http404 from exc
-    if scope not in (Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD) or grain not in Grain.values:
+    if scope not in Scope.values or grain not in Grain.values:
         raise Http404
     if scope != Scope.ORG and (scope, scope_id) not in scope_names():
         raise Http404
@@ -34,14 +34,21 @@ def dashboard(request):
             "labels": [s.period_start.isoformat() for s in tile.series],
             "values": [s.value for s in tile.series],
             "target": tile.target,
-            "percent": tile.kpi != "mttr",
+            "unit": unit(tile.kpi),
         }
         for tile in data.tiles
     }
     return render(
         request,
         "kpis/dashboard.html",
-        {"data": data, "charts": charts, "grains": Grain.choices, "scopes": Scope, "format_value": format_value},
+        {
+            "data": data,
+            "charts": charts,
+            "grains": Grain.choices,
+            "scopes": Scope,
+            "format_value": format_value,
+            "cohort_kpis": [(kpi, KpiCode(kpi).label) for kpi in COHORT_KPIS],
+        },
     )
 
 
@@ -105,4 +112,24 @@ def _csv(data) -> HttpResponse:
                         s.computed_at.isoformat(),
                     ]
                 )
+    for row in data.cohorts:
+        for kpi, figure in row.values.items():
+            # The comparison sums every quarter computed: no single period.
+            writer.writerow(
+                [
+                    kpi,
+                    row.scope,
+                    row.scope_id or "",
+                    row.name,
+                    "all quarters",
+                    "",
+                    "",
+                    "" if figure.value is None else figure.value,
+                    figure.numerator,
+                    figure.denominator,
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return response

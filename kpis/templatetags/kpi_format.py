@@ -1,13 +1,13 @@
 from django import template
 
-from kpis.selectors import format_value
+from kpis.selectors import format_change, format_value
 
 register = template.Library()
 
 
 @register.simple_tag
 def kpi_value(kpi, value):
-    """A KPI value as people read it: rates in percent, MTTR in hours, "—" for no value."""
+    """A KPI value as people read it: rates in percent, MTTR in hours, days to clearance in days, "—" for none."""
     return format_value(kpi, value)
 
 
@@ -18,9 +18,7 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def kpi_change(kpi, change):
-    """The size of a change beside its arrow: points for rates, hours for MTTR."""
+    """The size of a change beside its arrow: points for rates, hours or days otherwise."""
     if change is None:
         return ""
-    if kpi == "mttr":
-        return f"{abs(change):.1f} h"
-    return f"{abs(change) * 100:.1f} pts"
+    return format_change(kpi, change)

@@ -3,33 +3,38 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kpis.computation import kpis_compute
-from kpis.models import Audit
+from kpis.models import Audit, KpiCode
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import PodFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_executive_sees_every_tile_drills_to_a_pod_and_downloads_the_csv(page):
+def test_the_executive_sees_every_tile_drills_to_a_pod_and_downloads_the_csv(page, bootcamp):
     today = timezone.localdate()
     pod = PodFactory(name="Berlin Retail")
     Audit.objects.create(external_id="A1", pod=pod, audited_on=today.replace(day=1), passed=True)
-    kpis_compute(since=today.replace(day=1), until=today, grains=["month"])
+    Audit.objects.create(
+        external_id="A2",
+        pod=bootcamp.pod_a,
+        installer=bootcamp.installer,
+        audited_on=today.replace(day=1),
+        passed=False,
+    )
+    kpis_compute(since=today.replace(day=1), until=today, grains=["month", "quarter"])
     executive = UserFactory(role="executive", password="exec-browser-pass")
     log_in(page, executive.username, "exec-browser-pass")
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisation")
-    for label in (
-        "Mean time to recover (hours)",
-        "First-time install success",
-        "Compliance audit pass rate",
-        "Installer churn",
-        "Internal promotion rate",
-    ):
+    for label in KpiCode.labels:
         tile = page.get_by_role("region", name=label)
         expect(tile).to_be_visible()
         expect(tile.get_by_role("img", name=f"Trend of {label}")).to_be_visible()
     # Chart.js drew on the canvases (the vendored library loaded, no CDN).
-    assert page.evaluate("Object.keys(Chart.instances).length") == 5
+    assert page.evaluate("Object.keys(Chart.instances).length") == len(KpiCode.values) == 9
+    # The cohort comparison: the bootcamp fixture's cohort failed its one audit.
+    comparison = page.get_by_role("region", name="Cohort comparison")
+    cohort_row = comparison.get_by_role("row", name=bootcamp.cohort.name)
+    expect(cohort_row).to_contain_text("0.0 %")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "issue6-dashboard.png", full_page=True)
     with page.expect_download() as download:
@@ -38,3 +43,8 @@ def test_the_executive_sees_every_tile_drills_to_a_pod_and_downloads_the_csv(pag
     page.get_by_role("region", name="By pod").get_by_role("link", name="Berlin Retail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Berlin Retail")
     expect(page.get_by_role("region", name="Compliance audit pass rate")).to_contain_text("100.0 %")
+    page.go_back()
+    page.get_by_role("region", name="Cohort comparison").get_by_role("link", name=bootcamp.cohort.name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(bootcamp.cohort.name)
+    expect(page.get_by_role("region", name="Bootcamp completion rate")).to_be_visible()
+    expect(page.get_by_role("region", name="Installer churn")).to_have_count(0)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bootcamp import services
 from kpis.computation import kpis_compute
 from kpis.models import Audit, KpiTarget
 from tests.factories import PodFactory, UserFactory
@@ -80,3 +81,47 @@ def test_an_empty_dashboard_says_so_instead_of_failing(client):
     page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "Not computed yet" in page.content.decode()
+
+
+def test_cohorts_are_compared_and_a_cohort_has_its_own_page(client, bootcamp):
+    today = timezone.localdate()
+    for index, passed in enumerate([True, False]):
+        Audit.objects.create(
+            external_id=f"C{index}",
+            pod=bootcamp.pod_a,
+            installer=bootcamp.installer,
+            audited_on=today.replace(day=1),
+            passed=passed,
+        )
+    kpis_compute(since=today.replace(day=1), until=today, grains=["month", "quarter"])
+    client.force_login(UserFactory(role="executive"))
+    page = client.get("/dashboard/").content.decode()
+    assert "Cohort comparison" in page and bootcamp.cohort.name in page and "50.0 %" in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/?format=csv").content.decode())))
+    cohort = [r for r in rows if r["scope"] == "cohort" and r["kpi"] == "audit_pass_rate"]
+    assert [(r["name"], r["grain"], r["numerator"], r["denominator"]) for r in cohort] == [
+        (bootcamp.cohort.name, "all quarters", "1.0", "2.0")
+    ]
+    own = client.get(f"/dashboard/?scope=cohort&scope_id={bootcamp.cohort.pk}").content.decode()
+    assert f"<h1>{bootcamp.cohort.name}</h1>" in own
+    assert "Bootcamp completion rate" in own and "Installer churn" not in own
+
+
+def test_the_cohort_comparison_costs_the_same_queries_for_one_cohort_and_ten(client, bootcamp):
+    client.force_login(UserFactory(role="executive"))
+    counts = []
+    for extra in (0, 9):
+        for index in range(extra):
+            services.cohort_create(
+                name=f"Extra {index}",
+                program_version=bootcamp.version,
+                start_on=datetime.date(2026, 1, 5),
+                lead=bootcamp.lead_a,
+                pods=[bootcamp.pod_a],
+                capacity=5,
+            )
+        kpis_compute(since=datetime.date(2026, 1, 1), until=datetime.date(2026, 3, 31), grains=["quarter"])
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/dashboard/?grain=quarter").status_code == 200
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1], counts

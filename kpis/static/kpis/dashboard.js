@@ -7,7 +7,7 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof Chart === "undefined") return;
     var data = JSON.parse(source.textContent);
-    var scale = data.percent ? 100 : 1;
+    var scale = data.unit === "%" ? 100 : 1;
     var values = data.values.map(function (v) { return v === null ? null : v * scale; });
     var datasets = [{ label: canvas.getAttribute("aria-label"), data: values, borderColor: "#0b5d7a",
       backgroundColor: "rgba(11, 93, 122, 0.12)", fill: true, tension: 0.25, spanGaps: true, pointRadius: 2 }];
@@ -22,7 +22,7 @@
         animation: false,
         responsive: true,
         plugins: { legend: { display: false } },
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return data.percent ? v + " %" : v + " h"; } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return v + " " + data.unit; } } },
                   x: { ticks: { maxTicksLimit: 6 } } },
       },
     });
