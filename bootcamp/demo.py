@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from installer_ops.demo import DemoOrganisation
+from installer_ops.models import Stage
 
 from . import services
 from .calendar import nth_working_day
@@ -57,6 +58,53 @@ def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
         if cohort_spec["progress"] != "none":
             for enrollment in enrollments:
                 _work_through(cohort, enrollment, today, complete=cohort_spec["progress"] == "complete", rng=rng)
+    _seed_graduates(organisation, first, today, rng)
+
+
+def _seed_graduates(organisation: DemoOrganisation, version: ProgramVersion, today: datetime.date, rng) -> None:
+    """Past cohorts of the installers now cleared, so that the dashboard can
+    compare cohorts: per geography, hires within two months of each other
+    went through one cohort starting after the last of them was hired."""
+    graduates = sorted(
+        (
+            installer
+            for employee_id, installer in organisation.installers.items()
+            if organisation.target_stages[employee_id] == Stage.CLEARED
+        ),
+        key=lambda i: (i.pod.geography.name, i.hired_on, i.employee_id),
+    )
+    groups: list[list] = []
+    for installer in graduates:
+        group = groups[-1] if groups else None
+        if (
+            group
+            and group[0].pod.geography_id == installer.pod.geography_id
+            and (installer.hired_on - group[0].hired_on).days <= 60
+        ):
+            group.append(installer)
+        else:
+            groups.append([installer])
+    for group in groups:
+        start_on = nth_working_day(group[-1].hired_on + datetime.timedelta(days=3), 1)
+        pods = {installer.pod for installer in group}
+        lead = next(
+            (
+                organisation.users[spec["lead"]]
+                for spec in json.loads(FIXTURE.read_text(encoding="utf-8"))["cohorts"]
+                if organisation.pods[spec["pods"][0]].geography_id == group[0].pod.geography_id
+            ),
+            organisation.users["lead"],
+        )
+        cohort = services.cohort_create(
+            name=f"{group[0].pod.geography.name} {start_on:%B %Y}",
+            program_version=version,
+            start_on=start_on,
+            lead=lead,
+            pods=sorted(pods, key=lambda p: p.code),
+            capacity=max(12, len(group)),
+        )
+        for enrollment in services.enrollment_bulk_create(cohort=cohort, installers=group):
+            _work_through(cohort, enrollment, today, complete=True, rng=rng)
 
 
 def _start_on(today: datetime.date, spec: dict) -> datetime.date:

@@ -20,6 +20,10 @@ TARGETS = {
     KpiCode.AUDIT_PASS_RATE: 0.9,
     KpiCode.CHURN: 0.03,
     KpiCode.PROMOTION_RATE: 0.02,
+    KpiCode.BOOTCAMP_COMPLETION: 0.9,
+    KpiCode.DAYS_TO_CLEARANCE: 45.0,
+    KpiCode.DRILL_FIRST_PASS: 0.75,
+    KpiCode.COHORT_FIRST_TIME_SUCCESS: 0.8,
 }
 # Pods differ, so that the breakdown shows something: (install volume, first-visit success, MTTR scale, audit pass).
 PROFILES = [

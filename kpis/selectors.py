@@ -206,15 +206,15 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         tiles=tiles,
         breakdown=breakdown,
         computed_at=max(computed) if computed else None,
-        cohorts=cohort_comparison() if scope == Scope.ORG else [],
+        cohorts=cohort_comparison(today) if scope == Scope.ORG else [],
     )
 
 
-def cohort_comparison() -> list[CohortRow]:
-    """The latest cohorts side by side, each KPI over every quarter computed
+def cohort_comparison(today: datetime.date) -> list[CohortRow]:
+    """The latest cohorts to have started, side by side, each KPI over every quarter computed
     (sums of numerators over sums of denominators, so a cohort's figure is
     its whole history), with the organisation below for reference: two queries."""
-    cohorts = list(Cohort.objects.order_by("-start_on", "-pk")[:COHORTS_COMPARED])
+    cohorts = list(Cohort.objects.filter(start_on__lte=today).order_by("-start_on", "-pk")[:COHORTS_COMPARED])
     sums = (
         KpiSnapshot.objects.filter(
             Q(scope=Scope.COHORT, scope_id__in=[c.pk for c in cohorts]) | Q(scope=Scope.ORG),
