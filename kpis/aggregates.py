@@ -144,6 +144,13 @@ def local_date_sql(column: str) -> tuple[str, list]:
     return f"django_datetime_cast_date({column}, %s, 'UTC')", [settings.KPI_TIME_ZONE]
 
 
+def sqlite_shifted(column: str) -> str:
+    """SQLite: a stored instant moved by a whole-seconds modifier (a parameter).
+    datetime() drops the fraction of a second, which would move the bound by
+    up to a second; the stored text's own fraction is put back."""
+    return f"(datetime({column}, %s) || substr({column}, 20))"
+
+
 def hours_sql(later: str, earlier: str) -> str:
     if vendor() == "postgresql":
         return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"

@@ -14,8 +14,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
-from bootcamp.models import Cohort
 from installer_ops.models import Installer, Pod, Promotion
 from onboarding.models import Clearance
 
@@ -35,9 +35,10 @@ from .aggregates import (
     hours_sql,
     periodise,
     periods_cte,
+    sqlite_shifted,
     vendor,
 )
-from .models import Audit, Grain, Incident, Install, KpiCode, KpiSnapshot, Node, Scope, Visit
+from .models import Audit, Grain, Incident, Install, KpiCode, KpiSnapshot, Node, Visit
 from .periods import Period, periods_between
 
 T_POD = Pod._meta.db_table
@@ -342,7 +343,7 @@ def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *
                 FROM firsts fi
             )
         """  # noqa: S608
-        window_end, window_params = "datetime(f.first_at, %s)", [f"+{window.total_seconds()} seconds"]
+        window_end, window_params = sqlite_shifted("f.first_at"), [f"+{int(window.total_seconds())} seconds"]
         success = f"""f.first_outcome = 'success' AND NOT EXISTS (
             SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
               AND v2.visited_at > f.first_at AND v2.visited_at <= {window_end})"""  # noqa: S608
@@ -359,7 +360,7 @@ def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *
                 [datetime.timedelta(days=NEWCOMER_DAYS)],
             )
         else:
-            newcomer_where = "AND f.first_at >= fc.cleared_at AND f.first_at < datetime(fc.cleared_at, %s)"
+            newcomer_where = f"AND f.first_at >= fc.cleared_at AND f.first_at < {sqlite_shifted('fc.cleared_at')}"
             newcomer_params = [f"+{NEWCOMER_DAYS} days"]
     with_ = ps.with_ctes(*ctes)
     params = [
@@ -433,69 +434,63 @@ KPIS = {
 # --- the service ---------------------------------------------------------------------------
 
 
-def _scope_ids(scope: str) -> list[int]:
-    if scope == Scope.ORG:
-        return [0]
-    if scope == Scope.COHORT:
-        return list(Cohort.objects.order_by("pk").values_list("pk", flat=True))
-    if scope == Scope.POD:
-        return list(Pod.objects.values_list("pk", flat=True))
-    column = "geography_id" if scope == Scope.GEOGRAPHY else "vertical_id"
-    return sorted(set(Pod.objects.values_list(column, flat=True)))
-
-
 @transaction.atomic
 def kpis_compute(
     *, since: datetime.date, until: datetime.date, grains=None, kpis=None, now: datetime.datetime | None = None
 ) -> int:
     """Compute every KPI, scope and grain for the periods overlapping
-    [since, until] and store them. Every scope gets a snapshot for every
-    period, with no value where the denominator is zero. Only rows whose
-    figures changed are written, so a rerun leaves the table as it was.
-    Returns the number of snapshots written."""
+    [since, until] and store them. A scope and period with facts gets a
+    snapshot (with no value where the denominator is zero); one without
+    facts gets none, and a stored snapshot whose facts are gone is zeroed.
+    Only rows whose figures changed are written, so a rerun leaves the table
+    as it was. Returns the number of snapshots written."""
     if since > until:
         raise ValueError("since is after until")
     grains = grains or list(Grain.values)
     kpis = kpis or list(KPIS)
     computed_at = timezone.now()
     now = now or computed_at
-    scope_ids = {scope: _scope_ids(scope) for scope in ALL_SCOPES}
     ranked_visits = {KpiCode.FIRST_TIME_SUCCESS, KpiCode.COHORT_FIRST_TIME_SUCCESS}
     prepared = vendor() == "postgresql" and bool(ranked_visits & set(kpis))
     if prepared:
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMP TABLE {FIRST_VISITS_TABLE} ON COMMIT DROP AS {_first_visits_sql()}")
-    wanted = []
+    wanted, ranges = [], []
     for grain in grains:
         periods = periods_between(since, until, grain)
+        ends = {period.start: period.end for period in periods}
         ctx = Context(now=now, prepared=prepared)
         for kpi in kpis:
             compute, scopes = KPIS[kpi]
-            figures = compute(periods, scopes, ctx)
-            for scope in scopes:
-                for period in periods:
-                    for scope_id in scope_ids[scope]:
-                        figure = figures.get((scope, period.start, scope_id)) or _empty(kpi)
-                        wanted.append(
-                            (
-                                kpi,
-                                scope,
-                                scope_id,
-                                grain,
-                                period.start,
-                                period.end,
-                                _round(figure.value),
-                                _round(figure.numerator),
-                                _round(figure.denominator),
-                                figure.provisional,
-                                figure.details,
-                                computed_at,
-                            )
-                        )
+            ranges.append((kpi, grain, periods[0].start, periods[-1].start))
+            for (scope, start, scope_id), figure in compute(periods, scopes, ctx).items():
+                if start not in ends:
+                    continue
+                wanted.append(
+                    (
+                        kpi,
+                        scope,
+                        scope_id,
+                        grain,
+                        start,
+                        ends[start],
+                        _round(figure.value),
+                        _round(figure.numerator),
+                        _round(figure.denominator),
+                        figure.provisional,
+                        figure.details,
+                        computed_at,
+                    )
+                )
     if prepared:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {FIRST_VISITS_TABLE}")
-    return _store(wanted)
+    return _store(wanted, ranges, computed_at)
+
+
+def empty_details(kpi: str) -> dict:
+    """The details of a scope and period with no facts: the same keys as a full figure's."""
+    return _empty(kpi).details
 
 
 def _empty(kpi: str) -> Figure:
@@ -535,60 +530,103 @@ COLUMNS = (
     "details",
     "computed_at",
 )
+COPY_TYPES = [
+    "varchar",
+    "varchar",
+    "int8",
+    "varchar",
+    "date",
+    "date",
+    "float8",
+    "float8",
+    "float8",
+    "bool",
+    "jsonb",
+    "timestamptz",
+]
 KEY = ("kpi", "scope", "scope_id", "grain", "period_start")
 COMPARED = ("value", "numerator", "denominator", "provisional", "details", "period_end")
 
 
-def _store(wanted: list[tuple]) -> int:
-    """Write the snapshots whose figures changed; returns how many."""
-    if not wanted:
-        return 0
+def _store(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
+    """Write the snapshots whose figures changed, and zero the stored ones in
+    `ranges` (kpi, grain, first and last period start) that have no figure
+    any more; returns how many rows were written."""
     if vendor() == "postgresql":
-        return _store_postgresql(wanted)
-    return _store_portable(wanted)
+        return _store_postgresql(wanted, ranges, computed_at)
+    return _store_portable(wanted, ranges, computed_at)
 
 
-def _store_postgresql(wanted: list[tuple]) -> int:
+def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
     # Stream the rows into a temporary table, then one statement inserts the
-    # new ones and updates only those whose figures differ.
+    # new ones and updates only those whose figures differ, and one zeroes
+    # the stored rows of the computed range that the rebuild did not produce.
     table = KpiSnapshot._meta.db_table
     columns = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COMPARED, "computed_at"))
     mine = ", ".join(f"{table}.{c}" for c in COMPARED)
     theirs = ", ".join(f"EXCLUDED.{c}" for c in COMPARED)
     details_at = COLUMNS.index("details")
+    key = ", ".join(KEY)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE kpi_incoming ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
-        with cursor.cursor.copy(f"COPY kpi_incoming ({columns}) FROM STDIN") as copy:
+        # Binary COPY: psycopg's C dumpers do the work (twice as fast as text at 200,000 rows).
+        with cursor.cursor.copy(f"COPY kpi_incoming ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(COPY_TYPES)
             for row in wanted:
-                copy.write_row((*row[:details_at], json.dumps(row[details_at]), *row[details_at + 1 :]))
+                copy.write_row((*row[:details_at], Jsonb(row[details_at]), *row[details_at + 1 :]))
         cursor.execute(
             f"""INSERT INTO {table} ({columns}) SELECT {columns} FROM kpi_incoming
-                ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {updates}
+                ON CONFLICT ({key}) DO UPDATE SET {updates}
                 WHERE ({mine}) IS DISTINCT FROM ({theirs})"""
         )
         written = cursor.rowcount
+        if ranges:
+            values = ", ".join(["(%s, %s, %s::date, %s::date, %s::jsonb)"] * len(ranges))
+            params = [computed_at]
+            for kpi, grain, first, last in ranges:
+                params += [kpi, grain, first, last, json.dumps(empty_details(kpi))]
+            cursor.execute(
+                f"""UPDATE {table} s
+                    SET value = NULL, numerator = 0, denominator = 0, provisional = false,
+                        details = r.details, computed_at = %s
+                    FROM (VALUES {values}) r(kpi, grain, first, last, details)
+                    WHERE s.kpi = r.kpi AND s.grain = r.grain AND s.period_start BETWEEN r.first AND r.last
+                      AND NOT EXISTS (SELECT 1 FROM kpi_incoming i WHERE ({", ".join(f"i.{k}" for k in KEY)})
+                                                                     = ({", ".join(f"s.{k}" for k in KEY)}))
+                      AND (s.value, s.numerator, s.denominator, s.provisional, s.details)
+                          IS DISTINCT FROM (NULL::double precision, 0::double precision, 0::double precision,
+                                            false, r.details)""",
+                params,
+            )
+            written += cursor.rowcount
         cursor.execute("DROP TABLE kpi_incoming")
     return written
 
 
-def _store_portable(wanted: list[tuple]) -> int:
-    rows = [dict(zip(COLUMNS, row, strict=True)) for row in wanted]
-    starts = {row["period_start"] for row in rows}
-    existing = {
-        tuple(row[k] for k in KEY): row
-        for row in KpiSnapshot.objects.filter(
-            period_start__gte=min(starts),
-            period_start__lte=max(starts),
-            kpi__in={row["kpi"] for row in rows},
-            grain__in={row["grain"] for row in rows},
-        ).values(*KEY, *COMPARED)
-    }
-    changed = [
-        KpiSnapshot(**row)
-        for row in rows
-        if (old := existing.get(tuple(row[k] for k in KEY))) is None or any(old[f] != row[f] for f in COMPARED)
-    ]
+def _store_portable(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
+    by_range = defaultdict(dict)  # (kpi, grain) -> {key: row}
+    for row in wanted:
+        by_range[(row[0], row[3])][tuple(row[:5])] = dict(zip(COLUMNS, row, strict=True))
+    changed = []
+    for kpi, grain, first, last in ranges:
+        rows = by_range[(kpi, grain)]
+        stored = KpiSnapshot.objects.filter(kpi=kpi, grain=grain, period_start__gte=first, period_start__lte=last)
+        existing = {tuple(row[k] for k in KEY): row for row in stored.values(*KEY, *COMPARED)}
+        for key, old in existing.items():
+            # Facts gone since the last run: the snapshot stays, zeroed.
+            new = rows.get(key) or {
+                **old,
+                "value": None,
+                "numerator": 0,
+                "denominator": 0,
+                "provisional": False,
+                "details": empty_details(kpi),
+                "computed_at": computed_at,
+            }
+            if any(old[f] != new[f] for f in COMPARED):
+                changed.append(KpiSnapshot(**new))
+        changed += [KpiSnapshot(**row) for key, row in rows.items() if key not in existing]
     KpiSnapshot.objects.bulk_create(
         changed,
         batch_size=2000,

@@ -68,7 +68,7 @@ class Tile:
     previous: KpiSnapshot | None
     target: float | None
     lower_is_better: bool
-    series: list[KpiSnapshot] = field(default_factory=list)
+    series: list[KpiSnapshot | None] = field(default_factory=list)  # one per trend period; None: no facts
 
     @property
     def change(self) -> float | None:
@@ -107,6 +107,7 @@ class Dashboard:
     name: str
     grain: str
     period_start: datetime.date
+    periods: list[datetime.date]  # the trend's period starts, oldest first
     tiles: list[Tile]
     breakdown: dict  # child scope -> [BreakdownRow]
     computed_at: datetime.datetime | None
@@ -154,16 +155,20 @@ def pods_in(scope: str, scope_id: int) -> set[int] | None:
 
 def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) -> Dashboard:
     current = period_of(today, grain)
+    trend = [current]
+    while len(trend) < TREND_PERIODS:
+        trend.insert(0, period_of(trend[0].start - datetime.timedelta(days=1), grain))
+    starts = [period.start for period in trend]
     names = scope_names()
     series_rows = list(
         KpiSnapshot.objects.filter(
-            scope=scope, scope_id=scope_id, grain=grain, period_start__lte=current.start
-        ).order_by("kpi", "-period_start")
+            scope=scope, scope_id=scope_id, grain=grain, period_start__gte=starts[0], period_start__lte=current.start
+        )
     )
-    by_kpi = defaultdict(list)
+    # A period without facts has no snapshot: it shows as a gap, not as the last value seen.
+    by_kpi = defaultdict(dict)
     for snapshot in series_rows:
-        if len(by_kpi[snapshot.kpi]) < TREND_PERIODS:
-            by_kpi[snapshot.kpi].append(snapshot)
+        by_kpi[snapshot.kpi][snapshot.period_start] = snapshot
     targets = {}
     for target in KpiTarget.objects.filter(scope__in=[Scope.ORG, scope], scope_id__in=[0, scope_id]):
         # A scope's own target overrides the organisation's default.
@@ -173,12 +178,12 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
     for kpi, label in KpiCode.choices:
         if scope == Scope.COHORT and kpi not in COHORT_KPIS:
             continue
-        series = list(reversed(by_kpi.get(kpi, [])))
+        series = [by_kpi[kpi].get(start) for start in starts]
         tiles.append(
             Tile(
                 kpi=kpi,
                 label=label,
-                latest=series[-1] if series else None,
+                latest=series[-1],
                 previous=series[-2] if len(series) > 1 else None,
                 target=targets.get(kpi),
                 lower_is_better=kpi in LOWER_IS_BETTER,
@@ -191,11 +196,12 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         within = pods_in(scope, scope_id)
         rows = defaultdict(dict)
         for snapshot in KpiSnapshot.objects.filter(scope__in=children, grain=grain, period_start=current.start):
-            if snapshot.scope == Scope.POD and within is not None and snapshot.scope_id not in within:
-                continue
             rows[(snapshot.scope, snapshot.scope_id)][snapshot.kpi] = snapshot
-        for (child, child_id), values in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
-            breakdown[child].append(BreakdownRow(child, child_id, names.get((child, child_id), "?"), values))
+        # Every child is listed, with or without figures this period.
+        for (child, child_id), name in sorted(names.items(), key=lambda item: item[1]):
+            if child not in breakdown or (child == Scope.POD and within is not None and child_id not in within):
+                continue
+            breakdown[child].append(BreakdownRow(child, child_id, name, rows.get((child, child_id), {})))
     computed = [s.computed_at for s in series_rows]
     return Dashboard(
         scope=scope,
@@ -203,6 +209,7 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         name=names.get((scope, scope_id), "?"),
         grain=grain,
         period_start=current.start,
+        periods=starts,
         tiles=tiles,
         breakdown=breakdown,
         computed_at=max(computed) if computed else None,

@@ -31,8 +31,8 @@ def dashboard(request):
         return _csv(data)
     charts = {
         tile.kpi: {
-            "labels": [s.period_start.isoformat() for s in tile.series],
-            "values": [s.value for s in tile.series],
+            "labels": [start.isoformat() for start in data.periods],
+            "values": [s.value if s else None for s in tile.series],
             "target": tile.target,
             "unit": unit(tile.kpi),
         }
@@ -75,6 +75,8 @@ def _csv(data) -> HttpResponse:
     )
     for tile in data.tiles:
         for s in tile.series:
+            if s is None:
+                continue  # no facts in that period
             writer.writerow(
                 [
                     tile.kpi,

@@ -202,3 +202,15 @@ def scope_matchers(pods, cohorts, active_cohort):
         for cohort_id in cohorts
     }
     return matchers
+
+
+def stored(snapshots, kpi, scope, scope_id, start):
+    """The stored snapshot, or what "no snapshot" stands for: no facts, no value."""
+    from types import SimpleNamespace
+
+    from kpis.computation import empty_details
+
+    found = snapshots.get((kpi, scope, scope_id, start))
+    if found is not None:
+        return found
+    return SimpleNamespace(value=None, numerator=0, denominator=0, provisional=False, details=empty_details(kpi))

@@ -143,7 +143,7 @@ def test_every_kpi_matches_the_reference(data, grain):
             for period in periods_between(SINCE, UNTIL, grain):
 
                 def snap(kpi, scope=scope, scope_id=scope_id, period=period):
-                    return snapshots[(kpi, scope, scope_id, period.start)]
+                    return reference.stored(snapshots, kpi, scope, scope_id, period.start)
 
                 passed, held = reference.audit_pass_rate(audits, period, members)
                 s = snap("audit_pass_rate")
@@ -188,10 +188,33 @@ def test_a_rerun_writes_nothing_and_leaves_identical_rows():
 
 @pytest.mark.django_db
 def test_a_zero_denominator_stores_no_value():
-    PodFactory()
+    pod = PodFactory()
+    node = Node.objects.create(serial="N", site="s", pod=pod, installed_on=SINCE)
+    Incident.objects.create(
+        external_id="I", node=node, severity="sev2", opened_at=datetime.datetime(2025, 1, 10, tzinfo=UTC)
+    )
     kpis_compute(since=SINCE, until=SINCE, grains=["month"], now=NOW)
-    snapshot = KpiSnapshot.objects.get(kpi="audit_pass_rate", scope="org", grain="month")
+    # An incident still open and none resolved in January: an MTTR snapshot
+    # (it reports the open one) with a zero denominator, so no value.
+    snapshot = KpiSnapshot.objects.get(kpi="mttr", scope="org", grain="month")
     assert (snapshot.value, snapshot.numerator, snapshot.denominator) == (None, 0, 0)
+    assert snapshot.details["open_at_end"] == 1
+    # No audits at all: no snapshot rather than a row of zeros.
+    assert not KpiSnapshot.objects.filter(kpi="audit_pass_rate").exists()
+
+
+@pytest.mark.django_db
+def test_a_snapshot_whose_facts_are_gone_is_zeroed_by_the_next_run():
+    pod = PodFactory()
+    audit = Audit.objects.create(external_id="A", pod=pod, audited_on=datetime.date(2025, 2, 3), passed=True)
+    kpis_compute(since=SINCE, until=UNTIL, grains=["month"], now=NOW)
+    assert KpiSnapshot.objects.get(kpi="audit_pass_rate", scope="pod", scope_id=pod.pk).value == 1.0
+    audit.delete()
+    written = kpis_compute(since=SINCE, until=UNTIL, grains=["month"], now=NOW)
+    snapshot = KpiSnapshot.objects.get(kpi="audit_pass_rate", scope="pod", scope_id=pod.pk)
+    assert (snapshot.value, snapshot.numerator, snapshot.denominator) == (None, 0, 0)
+    assert written == 4  # org, geography, vertical and pod rows of February
+    assert kpis_compute(since=SINCE, until=UNTIL, grains=["month"], now=NOW) == 0
 
 
 @pytest.mark.django_db
@@ -209,7 +232,7 @@ def test_periods_are_cut_in_the_organisation_time_zone(settings):
     )
     kpis_compute(since=SINCE, until=datetime.date(2025, 2, 28), grains=["month"], now=NOW)
     by_month = {s.period_start.month: s for s in KpiSnapshot.objects.filter(kpi="mttr", scope="org")}
-    assert by_month[1].value is None and by_month[2].value == 2.0
+    assert 1 not in by_month and by_month[2].value == 2.0  # nothing in January: no snapshot
 
 
 @pytest.mark.django_db
