@@ -12,7 +12,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/installer_ops
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint setup setup-test browser check-services test-postgres test-sqlite bench clean
+.PHONY: run serve test lint setup setup-test browser check-services test-postgres test-sqlite bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: setup
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: the production processes of docker-compose.yml (gunicorn, a Celery worker, one beat,
+## after a one-off migrate) on this machine, against the local PostgreSQL and Redis (deploy/serve.py)
+serve: setup
+	$(PY) deploy/serve.py
 
 ## browser: Debian's Chromium for the Playwright tests (the Playwright download does not work here),
 ## and poppler-utils, whose pdftotext and pdftoppm read the PDFs the tests make

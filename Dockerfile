@@ -1,0 +1,27 @@
+# Installer Ops: one image for the web, worker, beat and migrate processes
+# of docker-compose.yml (their commands are in deploy/processes.py).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=installer_ops.settings.production
+
+# WeasyPrint's native libraries (Pango, HarfBuzz) and fonts for the PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements/base.txt requirements/base.txt
+RUN pip install -r requirements/base.txt
+
+COPY . .
+# Static files are collected into the image; the settings need a key and
+# hosts to load, so placeholders are given for this step only.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+    && mkdir -p var && useradd --system --home /app installer-ops && chown -R installer-ops var
+
+USER installer-ops
+EXPOSE 8000
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "installer_ops.wsgi"]
