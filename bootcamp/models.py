@@ -240,3 +240,20 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module} overdue for {self.enrollment}, told {self.recipient} on {self.sent_on}"
+
+
+class ReminderRun(models.Model):
+    """A day whose reminder run finished: the catch-up sweep runs the day's
+    reminders when this row is missing past the scheduled time (the broker
+    was down when beat fired)."""
+
+    day = models.DateField(_("day"), unique=True)
+    finished_at = models.DateTimeField(_("finished at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("reminder run")
+        verbose_name_plural = _("reminder runs")
+
+    def __str__(self) -> str:
+        return str(self.day)

@@ -6,11 +6,12 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from installer_ops.models import Stage
 
-from .models import Enrollment, ReminderLog
+from .models import Enrollment, ReminderLog, ReminderRun
 from .selectors import enrollments_progress
 
 
@@ -65,6 +66,18 @@ def overdue_reminders_send(*, today: datetime.date) -> int:
         )
         for pk in sorted(lines)
     ]
+    ReminderRun.objects.get_or_create(day=today)
     # Mail goes out once the log rows are committed, so a rolled-back run sends nothing.
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
     return len(messages)
+
+
+def reminders_catch_up(*, now: datetime.datetime) -> int | None:
+    """Run today's reminders if their scheduled time has passed and no run
+    finished today (beat could not reach the broker then). None when there
+    was nothing to catch up; otherwise the number of emails queued."""
+    local = timezone.localtime(now)
+    hour, minute = settings.REMINDER_TIME
+    if (local.hour, local.minute) < (hour, minute) or ReminderRun.objects.filter(day=local.date()).exists():
+        return None
+    return overdue_reminders_send(today=local.date())

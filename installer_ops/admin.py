@@ -8,11 +8,70 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Geography, Installer, Pod, PodMembership, Promotion, User, Vertical
+from .audit import audit_record
+from .models import AuditEntry, Geography, Installer, Pod, PodMembership, Promotion, User, Vertical
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every addition, change and deletion made here goes to the audit log,
+    with each changed field's value before and after. The admin's own
+    log_* hooks run whatever a subclass does in save_model."""
+
+    def save_form(self, request, form, change):
+        request.audit_changes = {
+            field: (form.initial.get(field), form.cleaned_data.get(field)) if change else form.cleaned_data.get(field)
+            for field in form.changed_data
+        }
+        return super().save_form(request, form, change)
+
+    def log_addition(self, request, obj, message):
+        audit_record(
+            actor=request.user,
+            source="admin",
+            action="create",
+            target=obj,
+            changes=getattr(request, "audit_changes", {}),
+        )
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit_record(
+            actor=request.user,
+            source="admin",
+            action="update",
+            target=obj,
+            changes=getattr(request, "audit_changes", {}),
+        )
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit_record(actor=request.user, source="admin", action="delete", target=obj)
+        return super().log_deletions(request, queryset)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, for admins to read; nobody edits it."""
+
+    list_display = ("at", "actor", "source", "action", "object_type", "object_repr")
+    list_filter = ("source", "action", "object_type")
+    search_fields = ("object_repr", "object_id", "actor__username", "actor__name")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("name", "email")}),
@@ -27,14 +86,14 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Geography)
-class GeographyAdmin(admin.ModelAdmin):
+class GeographyAdmin(AuditedAdmin):
     list_display = ("name", "code", "time_zone", "locale")
     search_fields = ("name", "code")
     list_filter = ("time_zone",)
 
 
 @admin.register(Vertical)
-class VerticalAdmin(admin.ModelAdmin):
+class VerticalAdmin(AuditedAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
 
@@ -65,7 +124,7 @@ class InstallerInline(admin.TabularInline):
 
 
 @admin.register(Pod)
-class PodAdmin(admin.ModelAdmin):
+class PodAdmin(AuditedAdmin):
     list_display = ("name", "code", "vertical", "geography")
     list_filter = ("geography", "vertical")
     search_fields = ("name", "code")
@@ -91,7 +150,7 @@ class PodMembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(PodMembership)
-class PodMembershipAdmin(admin.ModelAdmin):
+class PodMembershipAdmin(AuditedAdmin):
     form = PodMembershipAdminForm
     list_display = ("pod", "role", "user", "started_on", "ended_on")
     list_filter = ("role", ("ended_on", admin.EmptyFieldListFilter), "pod__geography")
@@ -127,7 +186,7 @@ class PromotionInline(admin.TabularInline):
 
 
 @admin.register(Installer)
-class InstallerAdmin(admin.ModelAdmin):
+class InstallerAdmin(AuditedAdmin):
     list_display = ("employee_id", "name", "pod", "level", "stage", "hired_on", "left_on")
     list_filter = ("stage", "level", "hiring_source", "pod__geography", "pod__vertical", "pod")
     search_fields = ("employee_id", "user__name", "user__username", "user__email")
@@ -159,7 +218,7 @@ class InstallerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Promotion)
-class PromotionAdmin(admin.ModelAdmin):
+class PromotionAdmin(AuditedAdmin):
     list_display = ("installer", "from_level", "to_level", "effective_on", "recorded_by")
     list_filter = ("to_level", "installer__pod")
     search_fields = ("installer__employee_id", "installer__user__name")

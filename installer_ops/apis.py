@@ -1,15 +1,18 @@
 """The organisation's API (ARCHITECTURE.md section 7). Querysets come from the
 selectors, writes go to the services; these classes only wire the two to HTTP."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .audit import audit_record
 from .filters import InstallerFilter, PodFilter
 from .permissions import ReadAnyWriteAdmin, ReadScopedWriteLead
 from .roles import Role, role_of
@@ -35,6 +38,19 @@ class TokenObtainView(ObtainAuthToken):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request when the login is locked: say so
+            # rather than "wrong credentials", which would invite more tries.
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": _("Too many wrong passwords in a row: this login is locked for a while.")},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise
+
 
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
@@ -55,6 +71,7 @@ class GeographyViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.geography_create(**serializer.validated_data)
+        audited(self.request, "create", serializer.instance, serializer.validated_data)
 
 
 class VerticalViewSet(viewsets.ModelViewSet):
@@ -69,6 +86,7 @@ class VerticalViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.vertical_create(**serializer.validated_data)
+        audited(self.request, "create", serializer.instance, serializer.validated_data)
 
 
 class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -86,6 +104,7 @@ class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         serializer = PodWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         pod = services.pod_create(**serializer.validated_data)
+        audited(request, "create", pod, serializer.validated_data)
         return Response(PodSerializer(self.get_queryset().get(pk=pod.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PodRoleAssignSerializer, responses={201: PodSerializer})
@@ -96,6 +115,7 @@ class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         serializer = PodRoleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.pod_role_assign(pod=pod, **serializer.validated_data)
+        audited(request, "assign role", pod, serializer.validated_data)
         return Response(PodSerializer(self.get_queryset().get(pk=pod.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,6 +147,7 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = InstallerHireSerializer(data=request.data, pods=self._pods_staffable())
         serializer.is_valid(raise_exception=True)
         installer = services.installer_hire(**serializer.validated_data)
+        audited(request, "hire", installer, serializer.validated_data)
         return Response(InstallerSerializer(installer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PromoteSerializer, responses={201: PromotionSerializer})
@@ -137,6 +158,7 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = PromoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         promotion = services.installer_promote(installer=installer, by=request.user, **serializer.validated_data)
+        audited(request, "promote", installer, serializer.validated_data)
         return Response(PromotionSerializer(promotion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SeparateSerializer, responses={200: InstallerSerializer})
@@ -147,4 +169,9 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer = SeparateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         installer = services.installer_separate(installer=installer, by=request.user, **serializer.validated_data)
+        audited(request, "separate", installer, serializer.validated_data)
         return Response(InstallerSerializer(installer).data)
+
+
+def audited(request, action: str, target, data: dict) -> None:
+    audit_record(actor=request.user, source="api", action=action, target=target, changes=dict(data))

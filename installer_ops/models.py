@@ -270,3 +270,32 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.installer}: {Level(self.from_level).label} → {Level(self.to_level).label} ({self.effective_on})"
+
+
+class AuditEntry(models.Model):
+    """Who changed which organisation record, when, how and through what
+    (the admin or the API). Written by the services' callers, never edited."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        API = "api", _("API")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    source = models.CharField(_("through"), max_length=8, choices=Source.choices)
+    action = models.CharField(_("action"), max_length=32)
+    object_type = models.CharField(_("record type"), max_length=64, db_index=True)
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type} {self.object_repr}"

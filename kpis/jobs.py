@@ -3,26 +3,51 @@ run by a worker; progress readable through the API."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from installer_ops.tasking import publish
+
 from .computation import kpis_compute
 from .models import Grain, KpiJob
 
 NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
+SWEEP_GRACE = datetime.timedelta(seconds=settings.KPI_SWEEP_GRACE_SECONDS)
 
 
 def kpi_job_request(*, since: datetime.date, until: datetime.date, grains=None, by=None) -> KpiJob:
     """Record a recompute and enqueue it once the request's transaction commits."""
-    from .tasks import run_kpi_job  # the task module imports this one
-
     if since > until:
         raise ValidationError({"since": _("The start is after the end.")})
     job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=by)
-    transaction.on_commit(lambda: run_kpi_job.delay(str(job.pk)))
+    transaction.on_commit(lambda: kpi_job_enqueue(job_id=job.pk))
     return job
+
+
+def kpi_job_enqueue(*, job_id) -> bool:
+    """Hand a recorded job to the broker; with the broker down it stays
+    queued, not enqueued, for kpi_jobs_sweep."""
+    from .tasks import run_kpi_job
+
+    # Stamped before publishing: an eager run (no broker) finishes inside publish().
+    KpiJob.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    if publish(run_kpi_job, str(job_id)):
+        return True
+    KpiJob.objects.filter(pk=job_id).update(enqueued_at=None)
+    return False
+
+
+def kpi_jobs_sweep(*, grace: datetime.timedelta = SWEEP_GRACE) -> int:
+    """Enqueue the jobs recorded while the broker was down (queued, never
+    enqueued, older than `grace` so as not to race a request's own
+    after-commit publish). Returns how many the broker took."""
+    waiting = KpiJob.objects.filter(
+        status=KpiJob.Status.QUEUED, enqueued_at__isnull=True, created_at__lt=timezone.now() - grace
+    ).order_by("created_at")
+    return sum(kpi_job_enqueue(job_id=job_id) for job_id in waiting.values_list("pk", flat=True))
 
 
 def kpi_job_run(*, job_id) -> KpiJob:

@@ -210,6 +210,8 @@ class KpiJob(models.Model):
         "installer_ops.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # When the broker took the job; null while it waits for the sweep (broker was down).
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

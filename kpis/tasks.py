@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .jobs import kpi_job_fail, kpi_job_request, kpi_job_run, nightly_window
+from .jobs import kpi_job_fail, kpi_job_request, kpi_job_run, kpi_jobs_sweep, nightly_window
 
 
 @shared_task(
@@ -24,8 +24,14 @@ def run_kpi_job(self, job_id: str) -> int:
         raise
 
 
-@shared_task(acks_late=True, time_limit=60)
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50)
 def nightly_kpis() -> str:
     """Beat: recompute the recent periods every night."""
     since, until = nightly_window(timezone.localdate())
     return str(kpi_job_request(since=since, until=until).pk)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def sweep_queued_kpi_jobs() -> int:
+    """Beat, every few minutes: enqueue the jobs recorded while the broker was down."""
+    return kpi_jobs_sweep()

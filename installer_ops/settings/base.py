@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment-specific modules import this."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
     # Apps in dependency order: kpis -> onboarding -> bootcamp -> installer_ops.
     "installer_ops",
     "bootcamp",
@@ -48,7 +51,49 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- login lockout, sessions, content security policy --------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The sixth wrong password in a row for a username from one address locks
+# that login for AXES_COOLOFF_MINUTES; a success resets the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 6)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sessions end after SESSION_HOURS (default a working day); the tablet
+# then asks its installer to log in again and keeps its outbox meanwhile.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# No inline script anywhere: data reaches scripts through json_script, and
+# every script is a static file. Styles likewise come from static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "installer_ops.urls"
 WSGI_APPLICATION = "installer_ops.wsgi.application"
@@ -122,6 +167,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Daily overdue reminders, local time (TIME_ZONE) as (hour, minute).
+REMINDER_TIME = (6, 30)
 CELERY_BEAT_SCHEDULE = {
     "onboarding-advance-completed-bootcamps": {
         "task": "onboarding.tasks.advance_completed_bootcamps",
@@ -133,7 +180,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     "bootcamp-overdue-reminders": {
         "task": "bootcamp.tasks.send_overdue_reminders",
-        "schedule": crontab(hour=6, minute=30),
+        "schedule": crontab(hour=REMINDER_TIME[0], minute=REMINDER_TIME[1]),
+    },
+    # The sweeps: work recorded while the broker was down gets sent once it is back.
+    "bootcamp-catch-up-reminders": {
+        "task": "bootcamp.tasks.catch_up_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "kpis-sweep-queued-jobs": {
+        "task": "kpis.tasks.sweep_queued_kpi_jobs",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -194,6 +250,9 @@ FIRST_TIME_REVISIT_DAYS = env_int("FIRST_TIME_REVISIT_DAYS", 14)
 
 # Organisation time zone in which KPI periods are cut (ARCHITECTURE.md section 8).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
+# A KPI job not handed to the broker this long after it was recorded is
+# sent by the sweep (the broker was down); shorter would race the request's own publish.
+KPI_SWEEP_GRACE_SECONDS = env_int("KPI_SWEEP_GRACE_SECONDS", 60)
 
 # Navigation per role: (label, URL name). The project settings are the one
 # place allowed to name every app, so higher apps add their pages here.

@@ -57,8 +57,17 @@ def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert not violations, f"Content Security Policy violations: {violations}"
+
+
+def watch_csp(page) -> list[str]:
+    """Every Content Security Policy violation the browser reports on `page`."""
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    return violations
 
 
 def log_in(page, username: str, password: str) -> None:

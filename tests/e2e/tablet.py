@@ -59,7 +59,7 @@ def open_app(page, username: str, *, wait_for_worker: bool = True) -> None:
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("status")).to_contain_text("All changes synced")
     if wait_for_worker:
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def status(page):

@@ -1,0 +1,41 @@
+"""The audit log of organisation records: one service writes it."""
+
+import datetime
+import decimal
+
+from django.db import models
+
+from .models import AuditEntry, User
+
+ORGANISATION_MODELS = ("user", "geography", "vertical", "pod", "podmembership", "installer", "promotion")
+
+
+def _plain(value):
+    """A value as JSON can hold it: records by their id, dates as ISO text."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def audit_record(
+    *, actor: User | None, source: str, action: str, target: models.Model, changes: dict | None = None
+) -> AuditEntry:
+    """Record a change to `target`. `changes` maps a field to (before, after)
+    or, for a creation or a named action, to its value."""
+    return AuditEntry.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        source=source,
+        action=action,
+        object_type=target._meta.model_name,
+        object_id=str(target.pk),
+        object_repr=str(target)[:200],
+        changes={
+            field: [_plain(v) for v in value] if isinstance(value, tuple) else _plain(value)
+            for field, value in (changes or {}).items()
+            if field not in ("password",)  # never a password, not even its hash
+        },
+    )

@@ -1,0 +1,32 @@
+"""Publishing tasks without letting a broker outage fail the request.
+
+Work that must happen is recorded in the database first (a KPI job row, the
+absence of today's reminder run); publishing is only the nudge. When Redis is
+down the nudge is logged and dropped, the request succeeds, and a periodic
+sweep publishes the recorded work once the broker is back."""
+
+import logging
+
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+# What publishing raises with the broker unreachable: kombu wraps the
+# transport's connection errors in OperationalError; a refused socket can
+# also surface as a plain OSError.
+BROKER_ERRORS = (OperationalError, OSError)
+
+
+def publish(task, *args, **kwargs) -> bool:
+    """Send `task`; True if the broker took it, False (logged) if it is unreachable.
+    Fire and forget: the database records the work, so no result is kept."""
+    try:
+        # One quick connection attempt and no publish retries: a request must
+        # not hang on a dead broker (the defaults retry for 6 to 19 s).
+        with task.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2)
+            task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False, ignore_result=True)
+    except BROKER_ERRORS as exc:
+        logger.warning("Broker unreachable, %s not sent (the sweep will send it): %s", task.name, exc)
+        return False
+    return True
