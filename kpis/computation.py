@@ -568,6 +568,7 @@ def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: dat
     theirs = ", ".join(f"EXCLUDED.{c}" for c in COMPARED)
     details_at = COLUMNS.index("details")
     key = ", ".join(KEY)
+    same_key = " AND ".join(f"i.{k} = s.{k}" for k in KEY)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE kpi_incoming ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
         # Binary COPY: psycopg's C dumpers do the work (twice as fast as text at 200,000 rows).
@@ -575,6 +576,11 @@ def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: dat
             copy.set_types(COPY_TYPES)
             for row in wanted:
                 copy.write_row((*row[:details_at], Jsonb(row[details_at]), *row[details_at + 1 :]))
+        # Indexed and analysed, so that the zeroing below finds each stored
+        # row's incoming twin by lookup (unindexed it was a row-by-row scan:
+        # 56 s for 20,000 rows).
+        cursor.execute(f"CREATE INDEX ON kpi_incoming ({key})")
+        cursor.execute("ANALYZE kpi_incoming")
         cursor.execute(
             f"""INSERT INTO {table} ({columns}) SELECT {columns} FROM kpi_incoming
                 ON CONFLICT ({key}) DO UPDATE SET {updates}
@@ -592,8 +598,7 @@ def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: dat
                         details = r.details, computed_at = %s
                     FROM (VALUES {values}) r(kpi, grain, first, last, details)
                     WHERE s.kpi = r.kpi AND s.grain = r.grain AND s.period_start BETWEEN r.first AND r.last
-                      AND NOT EXISTS (SELECT 1 FROM kpi_incoming i WHERE ({", ".join(f"i.{k}" for k in KEY)})
-                                                                     = ({", ".join(f"s.{k}" for k in KEY)}))
+                      AND NOT EXISTS (SELECT 1 FROM kpi_incoming i WHERE {same_key})
                       AND (s.value, s.numerator, s.denominator, s.provisional, s.details)
                           IS DISTINCT FROM (NULL::double precision, 0::double precision, 0::double precision,
                                             false, r.details)""",
