@@ -1,0 +1,265 @@
+"""Load: 200 simulated tablets, each syncing 50 check-off events in batches
+of 10 with retries, against `make serve` on loopback (gunicorn, worker, beat
+under production settings, PostgreSQL and Redis). Prints p50/p95 latency,
+the rows stored (exactly 10,000 expected), the errors (zero expected), and
+the sync endpoint's throughput relative to a bare JSON endpoint of the same
+server (`/healthz`) in the same run.
+
+    make bench            (or: python bench/load.py)
+
+Uses the database `installer_ops_load` on BENCH_DATABASE_URL's (or
+DATABASE_URL's) server, created afresh, and Redis database 3.
+"""
+
+import datetime
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+LOAD_DB = "installer_ops_load"
+TABLETS, EVENTS, BATCH, ATTEMPTS = 200, 50, 10, 8
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Tablet(threading.Thread):
+    """One installer's tablet: its outbox drained in batches, each batch
+    resent (same event ids) until the server answers, as the app does."""
+
+    def __init__(self, port, token, enrollment_id, item_ids, index, start_gate):
+        super().__init__(daemon=True)
+        self.port, self.token, self.gate = port, token, start_gate
+        self.device_id = f"load-tablet-{index}"
+        now = datetime.datetime.now(datetime.UTC)
+        # Check every item, then un-check the first ones: 50 events.
+        kinds = [("item.checked", item) for item in item_ids] + [
+            ("item.unchecked", item) for item in item_ids[: EVENTS - len(item_ids)]
+        ]
+        self.events = [
+            {
+                "id": str(uuid.uuid4()),
+                "type": kind,
+                "enrollment": enrollment_id,
+                "item": item,
+                "occurred_at": (now + datetime.timedelta(seconds=seq)).isoformat(),
+                "device_seq": seq,
+            }
+            for seq, (kind, item) in enumerate(kinds, start=1)
+        ]
+        self.latencies, self.retries, self.errors, self.refused = [], 0, 0, 0
+
+    def run(self):
+        self.gate.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        for start in range(0, len(self.events), BATCH):
+            body = json.dumps({"device_id": self.device_id, "events": self.events[start : start + BATCH]})
+            for attempt in range(ATTEMPTS):
+                try:
+                    began = time.perf_counter()
+                    connection.request(
+                        "POST",
+                        "/api/v1/sync/",
+                        body=body,
+                        headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
+                    )
+                    response = connection.getresponse()
+                    payload = response.read()
+                    elapsed = time.perf_counter() - began
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                    status = None
+                else:
+                    status = response.status
+                if status == 200:
+                    self.latencies.append(elapsed)
+                    results = json.loads(payload)["results"]
+                    self.refused += sum(r["status"] not in ("applied", "duplicate") for r in results)
+                    break
+                self.retries += 1
+                time.sleep(min(5.0, 0.2 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter
+            else:
+                self.errors += 1
+        connection.close()
+
+
+class Prober(threading.Thread):
+    """The same number of requests to the bare JSON endpoint."""
+
+    def __init__(self, port, requests, start_gate):
+        super().__init__(daemon=True)
+        self.port, self.requests, self.gate = port, requests, start_gate
+        self.latencies, self.errors = [], 0
+
+    def run(self):
+        self.gate.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        for _ in range(self.requests):
+            began = time.perf_counter()
+            try:
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                ok = False
+            if ok:
+                self.latencies.append(time.perf_counter() - began)
+            else:
+                self.errors += 1
+        connection.close()
+
+
+def run_all(threads) -> float:
+    gate = threads[0].gate
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    gate.set()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
+def seed(count: int):
+    """`count` installers in one cohort on the default program, each with an API token."""
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from bootcamp import services as bootcamp_services
+    from bootcamp.demo import load_default_program
+    from tests.factories import InstallerFactory, PodFactory, UserFactory
+
+    version = load_default_program()
+    pod = PodFactory(code="load")
+    installers = [InstallerFactory(pod=pod) for _ in range(count)]
+    cohort = bootcamp_services.cohort_create(
+        name="Load",
+        program_version=version,
+        start_on=timezone.localdate(),
+        lead=UserFactory(role="lead"),
+        pods=[pod],
+        capacity=count,
+    )
+    enrollments = bootcamp_services.enrollment_bulk_create(cohort=cohort, installers=installers)
+    items = [item.pk for module in version.modules.order_by("position") for item in module.items.order_by("position")]
+    made = Token.objects.bulk_create([Token(user=i.user, key=Token.generate_key()) for i in installers])
+    tokens = {t.user_id: t.key for t in made}
+    return [(tokens[e.installer.user_id], e.pk) for e in enrollments], items
+
+
+def main() -> int:
+    base = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or "postgres://postgres@127.0.0.1/postgres"
+    )
+    parts = urlsplit(base)
+    if not parts.scheme.startswith("postgres"):
+        print("bench/load.py needs PostgreSQL (BENCH_DATABASE_URL or DATABASE_URL)", file=sys.stderr)
+        return 1
+    import psycopg
+
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {LOAD_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {LOAD_DB}")
+    database_url = urlunsplit(parts._replace(path=f"/{LOAD_DB}"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        "WEB_BIND": f"127.0.0.1:{port}",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen(  # noqa: S603
+        [shutil.which("make") or "make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                probe.request("GET", "/healthz")
+                if probe.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                print("make serve did not come up", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+
+        os.environ["DATABASE_URL"] = database_url
+        os.environ["DJANGO_SETTINGS_MODULE"] = "installer_ops.settings.local"
+        import django
+
+        django.setup()
+        from bootcamp.models import CheckoffEvent
+
+        tablets, items = seed(TABLETS)
+        gate = threading.Event()
+        sync = [Tablet(port, token, enrollment, items, n, gate) for n, (token, enrollment) in enumerate(tablets)]
+        sync_seconds = run_all(sync)
+        latencies = [v for t in sync for v in t.latencies]
+        stored = CheckoffEvent.objects.filter(device_id__startswith="load-tablet-").count()
+        errors = sum(t.errors for t in sync)
+
+        gate = threading.Event()
+        bare = [Prober(port, EVENTS // BATCH, gate) for _ in range(TABLETS)]
+        bare_seconds = run_all(bare)
+        bare_latencies = [v for p in bare for v in p.latencies]
+
+        sync_rate = len(latencies) / sync_seconds
+        bare_rate = len(bare_latencies) / bare_seconds
+        print(f"{TABLETS} tablets x {EVENTS} events in batches of {BATCH}, against make serve on loopback")
+        print(
+            f"sync: {len(latencies)} requests in {sync_seconds:.1f} s, {sync_rate:.0f} req/s "
+            f"({sync_rate * BATCH:.0f} events/s); p50 {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms; retries {sum(t.retries for t in sync)}"
+        )
+        print(f"rows stored: {stored} (expected {TABLETS * EVENTS}); errors: {errors}; ", end="")
+        print(f"events refused: {sum(t.refused for t in sync)}")
+        print(
+            f"bare JSON (/healthz): {len(bare_latencies)} requests in {bare_seconds:.1f} s, {bare_rate:.0f} req/s; "
+            f"p50 {statistics.median(bare_latencies) * 1000:.0f} ms, p95 {percentile(bare_latencies, 0.95) * 1000:.0f} ms"
+        )
+        print(f"sync throughput / bare JSON throughput: {sync_rate / bare_rate:.2f}")
+        return 0 if stored == TABLETS * EVENTS and errors == 0 else 1
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
