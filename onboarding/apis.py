@@ -92,11 +92,10 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """The installer acknowledges the runbook or playbook version their kit holds."""
+        kit = self.get_object()  # first: someone else's kit is a 404, whatever the body
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        kit = services.kit_acknowledge(
-            kit=self.get_object(), version=serializer.validated_data["version"], by=request.user
-        )
+        kit = services.kit_acknowledge(kit=kit, version=serializer.validated_data["version"], by=request.user)
         return Response(KitSerializer(kit).data)
 
     @extend_schema(responses=KitCopySerializer(many=True))
@@ -190,9 +189,10 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def result(self, request, pk=None):
         """Record the drill's outcome and time to recover."""
+        drill = self.get_object()  # first: another pod's drill is a 404, whatever the body
         serializer = DrillResultSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        drill = services.drill_record(drill=self.get_object(), by=request.user, **serializer.validated_data)
+        drill = services.drill_record(drill=drill, by=request.user, **serializer.validated_data)
         return Response(DrillSerializer(drill).data)
 
 

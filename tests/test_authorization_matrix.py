@@ -1,0 +1,213 @@
+"""The authorization matrix, generated from the URL configuration.
+
+Every route (pages and API, the admin apart: it is for staff only) has a
+rule below. Object routes are requested, as a lead and an installer of
+another pod, and (for personal records) as another installer of the same pod
+and as an executive, against the target installer's objects: the answer is
+403 or 404 and never carries the target's data. List routes must not show
+the target's rows to the other pod. A new route without a rule fails
+test_every_route_has_a_rule."""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from bootcamp.models import Item
+from kpis.models import Audit, Incident, Install, KpiJob, Node, Visit
+from onboarding.models import ShadowDay
+from tests.factories import InstallerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+MARKER = "Zelda Quartermain"  # the target installer's name: it must not leak
+FIELD_MARKERS = ["TARGET-NODE", "TARGET-INSTALL", "TARGET-INC", "TARGET-AUDIT"]
+
+# No per-pod or per-person data behind these (or the same for everyone by design).
+OPEN = {
+    "home", "healthz", "login", "logout", "app", "app-service-worker", "app-manifest", "app-jsi18n",
+    "api-token", "api-root", "api-schema", "api-docs", "installer-hire", "lead-cohort-create",
+    # Organisation-wide reference data: the same for every role.
+    "geography-list", "geography-detail", "vertical-list", "vertical-detail", "pod-list", "pod-detail",
+    "program-list", "program-detail", "runbook-list", "runbook-detail", "runbook-print", "runbook-pdf",
+}  # fmt: skip
+# Lists: what the other pod sees must not include the target's rows.
+LISTS = {
+    "org-overview", "installer-list", "my-record", "dashboard", "onboarding-board", "lead-cohorts",
+    "api-me", "api-kpis", "cohort-list", "enrollment-list", "kit-list", "shadow-assignment-list",
+    "shadow-day-list", "drill-list", "node-list", "install-list", "visit-list", "incident-list", "audit-list",
+    "api-sync", "api-kpis-recompute",
+}  # fmt: skip
+PERSONAL = "personal"  # also refused to another installer of the same pod and to executives
+# Object routes: how to reach the target's object, and whether it is a personal record.
+OBJECTS = {
+    "pod-detail@org": (lambda t: {"pod_id": t.pod.pk}, None),
+    "installer-detail@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "installer-promote@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "installer-separate@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-installer": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-kit": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-kit-reprint": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-mentor": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-shadow-day": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-drill": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "onboarding-drill-result": (lambda t: {"installer_id": t.installer.pk, "drill_id": t.drill.pk}, PERSONAL),
+    "onboarding-clear": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "lead-cohort": (lambda t: {"cohort_id": t.cohort.pk}, None),
+    "lead-cohort-enrol": (lambda t: {"cohort_id": t.cohort.pk}, None),
+    "lead-cohort-csv": (lambda t: {"cohort_id": t.cohort.pk}, None),
+    "lead-enrollment": (lambda t: {"enrollment_id": t.enrollment.pk}, PERSONAL),
+    "lead-enrollment-signoff": (lambda t: {"enrollment_id": t.enrollment.pk, "item_id": t.item.pk}, PERSONAL),
+    "api-kpi-job": (lambda t: {"job_id": t.job.pk}, None),
+    "api-readiness": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "api-clearance": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "api-packet": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "api-enrollment-signoffs": (lambda t: {"enrollment_id": t.enrollment.pk}, PERSONAL),
+    "pod-roles": (lambda t: {"pk": t.pod.pk}, None),
+    "installer-detail@api": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "installer-promote@api": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "installer-separate@api": (lambda t: {"pk": t.installer.pk}, PERSONAL),
+    "program-versions": (lambda t: {"pk": t.cohort.program_version.program_id}, None),
+    "cohort-detail": (lambda t: {"pk": t.cohort.pk}, None),
+    "cohort-enrollments": (lambda t: {"pk": t.cohort.pk}, None),
+    "enrollment-detail": (lambda t: {"pk": t.enrollment.pk}, PERSONAL),
+    "kit-detail": (lambda t: {"pk": t.kit.pk}, PERSONAL),
+    "kit-acknowledge": (lambda t: {"pk": t.kit.pk}, PERSONAL),
+    "kit-copies": (lambda t: {"pk": t.kit.pk}, PERSONAL),
+    "kit-reprint": (lambda t: {"pk": t.kit.pk}, PERSONAL),
+    "shadow-day-confirm": (lambda t: {"pk": t.shadow_day.pk}, PERSONAL),
+    "drill-detail": (lambda t: {"pk": t.drill.pk}, PERSONAL),
+    "drill-result": (lambda t: {"pk": t.drill.pk}, PERSONAL),
+    "runbook-publish": (lambda t: {"slug": "field-runbook"}, None),
+    "node-detail": (lambda t: {"pk": t.node.pk}, None),
+    "install-detail": (lambda t: {"pk": t.install.pk}, None),
+    "visit-detail": (lambda t: {"pk": t.visit.pk}, None),
+    "incident-detail": (lambda t: {"pk": t.incident.pk}, None),
+    "audit-detail": (lambda t: {"pk": t.audit.pk}, None),
+}
+
+
+def routes():
+    """(rule name, route name, pattern) for every route but the admin's and the format-suffix twins."""
+    found = {}
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if not str(p.pattern).startswith("admin/"):
+                    walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and "format" not in p.pattern.regex.groupindex:
+                path = prefix + str(p.pattern)
+                # Page and API routes may share a name ("installer-detail"): told apart here.
+                twin = f"{p.name}@{'api' if path.startswith('api/') else 'org'}"
+                key = twin if twin in OBJECTS else p.name
+                found[key] = (p.name, path)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_route_has_a_rule():
+    unruled = set(routes()) - OPEN - LISTS - set(OBJECTS)
+    assert not unruled, f"routes without an authorization rule: {sorted(unruled)}"
+    assert not (set(OBJECTS) - set(routes())), "rules for routes that no longer exist"
+
+
+@pytest.fixture
+def target(onboarding):
+    """The target installer (pod A) and their records; viewers from elsewhere."""
+    o = onboarding
+    o.installer.user.name = MARKER
+    o.installer.user.save()
+    o.pod = o.installer.pod
+    o.cohort, o.enrollment = o.b.cohort, o.b.enrollment
+    o.item = Item.objects.filter(module__version=o.cohort.program_version).first()
+    o.kit = o.issue_kit(acknowledge=False)
+    o.shadow_day = ShadowDay.objects.filter(assignment=o.shadow(days=1, confirm=False)).get()
+    o.drill = o.drill()
+    o.node = Node.objects.create(serial="TARGET-NODE", site="s", pod=o.pod, installed_on=datetime.date(2025, 1, 1))
+    o.install = Install.objects.create(external_id="TARGET-INSTALL", site="s", pod=o.pod, installer=o.installer)
+    o.visit = Visit.objects.create(
+        install=o.install, visited_at=datetime.datetime(2025, 1, 2, tzinfo=UTC), outcome="success"
+    )
+    o.incident = Incident.objects.create(
+        external_id="TARGET-INC",
+        node=o.node,
+        severity="sev2",
+        opened_at=datetime.datetime(2025, 1, 3, tzinfo=datetime.UTC),
+    )
+    o.audit = Audit.objects.create(
+        external_id="TARGET-AUDIT", pod=o.pod, installer=o.installer, audited_on=datetime.date(2025, 1, 4), passed=True
+    )
+    o.job = KpiJob.objects.create(
+        since=datetime.date(2025, 1, 1), until=datetime.date(2025, 1, 31), requested_by=o.lead
+    )
+    other_pod = o.b.pod_b
+    o.viewers = {
+        "lead of another pod": o.b.lead_b,
+        "installer of another pod": InstallerFactory(pod=other_pod).user,
+    }
+    o.personal_viewers = {
+        "another installer of the same pod": o.b.other.user,
+        "executive": UserFactory(role="executive"),
+    }
+    return o
+
+
+def url_for(path: str, kwargs: dict) -> str:
+    import re
+
+    def fill(match):
+        name = match.group("name") or match.group("re")
+        return str(kwargs[name])
+
+    url = re.sub(r"<(?:\w+:)?(?P<name>\w+)>|\(\?P<(?P<re>\w+)>[^)]*\)", fill, path)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+def answer(client, url):
+    """GET, or POST where the route only takes writes."""
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url, {}, content_type="application/json")
+    return response
+
+
+def test_objects_of_another_pod_or_person_answer_403_or_404_without_their_data(client, target):
+    leaks = []
+    for rule, (_name, path) in routes().items():
+        if rule not in OBJECTS:
+            continue
+        kwargs_of, kind = OBJECTS[rule]
+        url = url_for(path, kwargs_of(target))
+        viewers = {**target.viewers, **(target.personal_viewers if kind == PERSONAL else {})}
+        for who, user in viewers.items():
+            client.force_login(user)
+            response = answer(client, url)
+            body = response.content.decode(errors="replace")
+            if response.status_code not in (403, 404) or MARKER in body:
+                leaks.append(f"{who} -> {url}: {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+
+
+def test_lists_show_the_other_pod_none_of_the_targets_rows(client, target):
+    leaks = []
+    for rule, (_name, path) in routes().items():
+        if rule not in LISTS:
+            continue
+        url = url_for(path, {})
+        for who, user in target.viewers.items():
+            client.force_login(user)
+            response = client.get(url)
+            body = response.content.decode(errors="replace")
+            if response.status_code >= 500 or any(m in body for m in [MARKER, *FIELD_MARKERS]):
+                leaks.append(f"{who} -> {url}: {response.status_code}")
+    assert not leaks, "\n".join(leaks)
+
+
+def test_the_markers_do_show_to_those_in_scope(client, target):
+    # So that the list check above cannot pass for want of anything to find.
+    client.force_login(target.lead)
+    assert MARKER in client.get("/org/installers/").content.decode()
+    assert "TARGET-NODE" in client.get("/api/v1/nodes/").content.decode()
+    assert client.get(f"/api/v1/kits/{target.kit.pk}/").status_code == 200
