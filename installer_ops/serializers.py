@@ -114,6 +114,8 @@ class InstallerSerializer(serializers.ModelSerializer):
     pod = serializers.PrimaryKeyRelatedField(read_only=True)
     pod_code = serializers.CharField(source="pod.code", read_only=True)
     level = LevelField(read_only=True)
+    # Declared: a read-only model field loses allow_blank, and the schema would deny "".
+    hiring_source = serializers.ChoiceField(choices=HiringSource.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Installer
