@@ -59,21 +59,7 @@ def mttr(incidents, period, pods):
 
 
 def first_time_success(installs, period, pods, now, window_days=14):
-    lo, hi = period.start_at(), period.end_at()
-    window = datetime.timedelta(days=window_days)
-    successes = total = provisional = 0
-    for install in installs:
-        if install["pod"] not in pods or not install["visits"]:
-            continue
-        visits = sorted(install["visits"])
-        first_at, first_outcome = visits[0]
-        if not (lo <= first_at < hi):
-            continue
-        total += 1
-        revisit = any(first_at < at <= first_at + window for at, _outcome in visits[1:])
-        successes += first_outcome == "success" and not revisit
-        provisional += first_at + window > now
-    return successes, total, provisional
+    return first_time_success_where(installs, period, lambda pod, installer: pod in pods, now, window_days=window_days)
 
 
 def group_pods(pods):
@@ -157,7 +143,7 @@ def first_time_success_where(installs, period, match, now, keep=None, window_day
     window = datetime.timedelta(days=window_days)
     successes = total = provisional = 0
     for install in installs:
-        if not install["visits"] or not match(install["pod"], install["installer"]):
+        if not install["visits"] or not match(install["pod"], install.get("installer")):
             continue
         visits = sorted(install["visits"])
         first_at, first_outcome = visits[0]
