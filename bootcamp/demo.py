@@ -58,10 +58,12 @@ def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
         if cohort_spec["progress"] != "none":
             for enrollment in enrollments:
                 _work_through(cohort, enrollment, today, complete=cohort_spec["progress"] == "complete", rng=rng)
-    _seed_graduates(organisation, first, today, rng)
+    _seed_graduates(organisation, first, today, rng, data["cohorts"])
 
 
-def _seed_graduates(organisation: DemoOrganisation, version: ProgramVersion, today: datetime.date, rng) -> None:
+def _seed_graduates(
+    organisation: DemoOrganisation, version: ProgramVersion, today: datetime.date, rng, cohort_specs: list[dict]
+) -> None:
     """Past cohorts of the installers now cleared, so that the dashboard can
     compare cohorts: per geography, hires within two months of each other
     went through one cohort starting after the last of them was hired."""
@@ -84,17 +86,12 @@ def _seed_graduates(organisation: DemoOrganisation, version: ProgramVersion, tod
             group.append(installer)
         else:
             groups.append([installer])
+    # Each geography's past cohorts were led by the lead of its current ones.
+    leads = {organisation.pods[spec["pods"][0]].geography_id: organisation.users[spec["lead"]] for spec in cohort_specs}
     for group in groups:
         start_on = nth_working_day(group[-1].hired_on + datetime.timedelta(days=3), 1)
         pods = {installer.pod for installer in group}
-        lead = next(
-            (
-                organisation.users[spec["lead"]]
-                for spec in json.loads(FIXTURE.read_text(encoding="utf-8"))["cohorts"]
-                if organisation.pods[spec["pods"][0]].geography_id == group[0].pod.geography_id
-            ),
-            organisation.users["lead"],
-        )
+        lead = leads.get(group[0].pod.geography_id, organisation.users["lead"])
         cohort = services.cohort_create(
             name=f"{group[0].pod.geography.name} {start_on:%B %Y}",
             program_version=version,

@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .audit import audit_record
+from .audit import audit_record, audit_record_many
 from .models import AuditEntry, Geography, Installer, Pod, PodMembership, Promotion, User, Vertical
 
 
@@ -45,8 +45,7 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
-        for obj in queryset:
-            audit_record(actor=request.user, source="admin", action="delete", target=obj)
+        audit_record_many(actor=request.user, source="admin", action="delete", targets=list(queryset))
         return super().log_deletions(request, queryset)
 
 

@@ -7,8 +7,6 @@ from django.db import models
 
 from .models import AuditEntry, User
 
-ORGANISATION_MODELS = ("user", "geography", "vertical", "pod", "podmembership", "installer", "promotion")
-
 
 def _plain(value):
     """A value as JSON can hold it: records by their id, dates as ISO text."""
@@ -26,7 +24,20 @@ def audit_record(
 ) -> AuditEntry:
     """Record a change to `target`. `changes` maps a field to (before, after)
     or, for a creation or a named action, to its value."""
-    return AuditEntry.objects.create(
+    entry = _entry(actor=actor, source=source, action=action, target=target, changes=changes)
+    entry.save()
+    return entry
+
+
+def audit_record_many(*, actor: User | None, source: str, action: str, targets) -> None:
+    """The same action on many records (a bulk deletion in the admin): one insert."""
+    AuditEntry.objects.bulk_create(
+        [_entry(actor=actor, source=source, action=action, target=target, changes=None) for target in targets]
+    )
+
+
+def _entry(*, actor, source, action, target, changes) -> AuditEntry:
+    return AuditEntry(
         actor=actor if actor and actor.is_authenticated else None,
         source=source,
         action=action,

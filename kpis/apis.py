@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from installer_ops.roles import Role, role_of
 
-from . import jobs
-from .models import KpiJob, KpiSnapshot
+from . import jobs, selectors
+from .models import KpiJob
 from .serializers import KpiJobSerializer, KpiQuerySerializer, KpiSnapshotSerializer, RecomputeSerializer
 
 READERS = (Role.EXECUTIVE, Role.ADMIN, Role.LEAD)  # aggregates only, no personal records
@@ -34,14 +34,15 @@ class KpiListView(APIView):
         query = KpiQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        snapshots = KpiSnapshot.objects.filter(scope=q["scope"], scope_id=q.get("scope_id", 0), grain=q["grain"])
-        if q.get("kpi"):
-            snapshots = snapshots.filter(kpi=q["kpi"])
-        if q.get("start"):
-            snapshots = snapshots.filter(period_end__gte=q["start"])
-        if q.get("end"):
-            snapshots = snapshots.filter(period_start__lte=q["end"])
-        rows = list(snapshots.order_by("kpi", "period_start")[:MAX_ROWS])
+        rows = selectors.kpi_snapshots(
+            scope=q["scope"],
+            scope_id=q.get("scope_id", 0),
+            grain=q["grain"],
+            kpi=q.get("kpi"),
+            start=q.get("start"),
+            end=q.get("end"),
+            limit=MAX_ROWS,
+        )
         return Response(KpiSnapshotSerializer(rows, many=True).data)
 
 

@@ -11,10 +11,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from installer_ops.roles import Role, role_of
-from installer_ops.selectors import pods_visible_to
 
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, Node, Visit
+from .selectors import field_rows_visible_to
 
 WRITERS = (Role.ADMIN,)  # integrations authenticate as an admin-role service account with a token
 MAX_BULK = 5000
@@ -82,10 +82,7 @@ class _FieldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     pod_path = "pod"
 
     def get_queryset(self):
-        pods = pods_visible_to(self.request.user)
-        if role_of(self.request.user) == Role.INSTALLER:
-            return self.queryset.none()  # installers have no business reading the field data of others
-        return self.queryset.filter(**{f"{self.pod_path}__in": pods})
+        return field_rows_visible_to(self.request.user, self.queryset, self.pod_path)
 
     @extend_schema(request=RowsSerializer, responses={201: None})
     def create(self, request):

@@ -30,7 +30,7 @@ def kpi_job_request(*, since: datetime.date, until: datetime.date, grains=None, 
 def kpi_job_enqueue(*, job_id) -> bool:
     """Hand a recorded job to the broker; with the broker down it stays
     queued, not enqueued, for kpi_jobs_sweep."""
-    from .tasks import run_kpi_job
+    from .tasks import run_kpi_job  # here: the task module imports this one
 
     # Stamped before publishing: an eager run (no broker) finishes inside publish().
     KpiJob.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
+from installer_ops.roles import Role, role_of
+from installer_ops.selectors import pods_visible_to
 
 from .models import LOWER_IS_BETTER, KpiCode, KpiSnapshot, KpiTarget, Scope
 from .periods import period_of
@@ -154,12 +156,15 @@ def pods_in(scope: str, scope_id: int) -> set[int] | None:
 
 
 def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) -> Dashboard:
+    """Everything the dashboard shows for one scope; LookupError for an unknown scope id."""
+    names = scope_names()
+    if scope != Scope.ORG and (scope, scope_id) not in names:
+        raise LookupError(f"no {scope} {scope_id}")
     current = period_of(today, grain)
     trend = [current]
     while len(trend) < TREND_PERIODS:
         trend.insert(0, period_of(trend[0].start - datetime.timedelta(days=1), grain))
     starts = [period.start for period in trend]
-    names = scope_names()
     series_rows = list(
         KpiSnapshot.objects.filter(
             scope=scope, scope_id=scope_id, grain=grain, period_start__gte=starts[0], period_start__lte=current.start
@@ -239,3 +244,25 @@ def cohort_comparison(today: datetime.date) -> list[CohortRow]:
     rows = [CohortRow(Scope.COHORT, c.pk, c.name, c.start_on, values[(Scope.COHORT, c.pk)]) for c in cohorts]
     rows.append(CohortRow(Scope.ORG, 0, str(_("Organisation")), None, values[(Scope.ORG, 0)]))
     return rows
+
+
+def kpi_snapshots(
+    *, scope: str, scope_id: int, grain: str, kpi: str | None = None, start=None, end=None, limit: int
+) -> list[KpiSnapshot]:
+    """Stored snapshots of one scope and grain, by KPI and oldest period first: one query."""
+    snapshots = KpiSnapshot.objects.filter(scope=scope, scope_id=scope_id, grain=grain)
+    if kpi:
+        snapshots = snapshots.filter(kpi=kpi)
+    if start:
+        snapshots = snapshots.filter(period_end__gte=start)
+    if end:
+        snapshots = snapshots.filter(period_start__lte=end)
+    return list(snapshots.order_by("kpi", "period_start")[:limit])
+
+
+def field_rows_visible_to(user, queryset, pod_path: str = "pod"):
+    """Field data (nodes, installs, visits, incidents, audits) in the pods the
+    user sees; installers read none of it (it is about everyone's work)."""
+    if role_of(user) == Role.INSTALLER:
+        return queryset.none()
+    return queryset.filter(**{f"{pod_path}__in": pods_visible_to(user)})

@@ -94,3 +94,18 @@ def test_sessions_time_out_and_their_cookie_is_http_only():
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 10 * 3600
+
+
+def test_the_token_endpoint_is_throttled(monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    # The test settings raise the rate for the suite; here it is low enough to reach.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
+    cache.clear()
+    UserFactory(username="gail", password=PASSWORD)
+    client = Client()
+    answers = [
+        client.post("/api/v1/auth/token/", {"username": "gail", "password": PASSWORD}).status_code for _ in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]

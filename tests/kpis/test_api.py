@@ -64,3 +64,29 @@ def test_an_import_enqueues_the_recompute_of_its_periods(django_capture_on_commi
     assert (
         KpiSnapshot.objects.filter(kpi="mttr", scope="org", grain="month", period_start="2024-10-01").get().value == 3.5
     )
+
+
+def test_the_kpi_list_runs_a_fixed_number_of_queries_whatever_the_number_of_pods(api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kpis.computation import kpis_compute
+
+    executive = UserFactory(role="executive")
+    counts, sizes = [], []
+    for extra in (2, 20):
+        for n in range(extra):
+            pod = PodFactory()
+            Audit.objects.create(
+                external_id=f"Q{extra}-{n}", pod=pod, audited_on=datetime.date(2025, 3, 10), passed=n % 2 == 0
+            )
+        kpis_compute(since=datetime.date(2025, 1, 1), until=datetime.date(2025, 3, 31), grains=["month"])
+        # A fresh user each time: its role is looked up again, as in a real request.
+        fresh = type(executive).objects.get(pk=executive.pk)
+        with CaptureQueriesContext(connection) as context:
+            response = api.as_user(fresh).get("/api/v1/kpis/?grain=month&scope=org")
+        assert response.status_code == 200
+        sizes.append(len(response.json()))
+        counts.append(len(context.captured_queries))
+    assert counts[0] == counts[1] <= 2, counts  # the role, then the snapshots
+    assert sizes[0] == sizes[1] > 0  # the same org rows, with more pods behind them

@@ -1,0 +1,92 @@
+"""The dashboard's CSV export."""
+
+import csv
+
+from django.http import HttpResponse
+
+
+def dashboard_csv(data) -> HttpResponse:
+    """What the dashboard shows, as CSV: the trend of each tile, the breakdown
+    of the current period, and the cohort comparison."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpis-{data.scope}-{data.scope_id}-{data.grain}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "kpi",
+            "scope",
+            "scope_id",
+            "name",
+            "grain",
+            "period_start",
+            "period_end",
+            "value",
+            "numerator",
+            "denominator",
+            "target",
+            "provisional",
+            "computed_at",
+        ]
+    )
+    for tile in data.tiles:
+        for s in tile.series:
+            if s is None:
+                continue  # no facts in that period
+            writer.writerow(
+                [
+                    tile.kpi,
+                    data.scope,
+                    data.scope_id or "",
+                    data.name,
+                    data.grain,
+                    s.period_start,
+                    s.period_end,
+                    "" if s.value is None else s.value,
+                    s.numerator,
+                    s.denominator,
+                    "" if tile.target is None else tile.target,
+                    s.provisional,
+                    s.computed_at.isoformat(),
+                ]
+            )
+    for child, rows in data.breakdown.items():
+        for row in rows:
+            for kpi, s in row.values.items():
+                writer.writerow(
+                    [
+                        kpi,
+                        child,
+                        row.scope_id,
+                        row.name,
+                        data.grain,
+                        s.period_start,
+                        s.period_end,
+                        "" if s.value is None else s.value,
+                        s.numerator,
+                        s.denominator,
+                        "",
+                        s.provisional,
+                        s.computed_at.isoformat(),
+                    ]
+                )
+    for row in data.cohorts:
+        for kpi, figure in row.values.items():
+            # The comparison sums every quarter computed: no single period.
+            writer.writerow(
+                [
+                    kpi,
+                    row.scope,
+                    row.scope_id or "",
+                    row.name,
+                    "all quarters",
+                    "",
+                    "",
+                    "" if figure.value is None else figure.value,
+                    figure.numerator,
+                    figure.denominator,
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return response
