@@ -1,5 +1,6 @@
 # Installer Ops. `make run` and `make test` work on a fresh machine: each sets
-# up what it needs (virtual environment, packages, Chromium for browser tests).
+# up what it needs (virtual environment, packages, Debian's Chromium, poppler
+# and redis-server for the tests, throwaway PostgreSQL/Redis when none answers).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,27 +9,31 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# The test run uses the machine's real services (ARCHITECTURE.md, tests section).
+# The test run uses the machine's real services where they answer at these
+# URLs; where one does not, tests/services.py starts a throwaway one for the run.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/installer_ops
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Inside `make test` the URLs actually in use (tests/services.py sets these).
+SUITE_DATABASE_URL = $${SERVICES_DATABASE_URL:-$(TEST_DATABASE_URL)}
+SUITE_REDIS_URL = $${SERVICES_REDIS_URL:-$(TEST_REDIS_URL)}
 
-.PHONY: run serve test lint setup setup-test browser check-services test-postgres test-sqlite bench clean
+.PHONY: run serve test test-suites lint setup setup-test system-packages test-postgres test-sqlite bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.base-installed: requirements/base.txt | $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements/base.txt
+$(VENV)/.base-installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.base-installed $@
 
 setup: $(VENV)/.base-installed
 
-setup-test: $(VENV)/.dev-installed browser
+setup-test: $(VENV)/.dev-installed system-packages
 
 ## run: set up, migrate, load the demo organisation and serve on http://$(HOST):$(PORT)
 run: setup
@@ -43,15 +48,20 @@ run: setup
 serve: setup
 	$(PY) deploy/serve.py
 
-## browser: Debian's Chromium for the Playwright tests (the Playwright download does not work here),
-## and poppler-utils, whose pdftotext and pdftoppm read the PDFs the tests make
-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
-		echo "Installing Debian's chromium and poppler-utils for the tests"; \
+## system-packages: what the tests use from Debian: chromium for Playwright (its own browser download
+## does not work here), poppler-utils (pdftotext, pdftoppm read the PDFs the tests make) and redis-server
+## (the broker-outage test runs one of its own). Installed with apt only when missing.
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/pdftotext ] || missing="$$missing poppler-utils"; \
+	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages for the tests:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@/usr/bin/chromium --version
+	@/usr/bin/chromium --version 2>/dev/null
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -59,14 +69,17 @@ lint: $(VENV)/.dev-installed
 	DJANGO_SETTINGS_MODULE=installer_ops.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=installer_ops.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-check-services: $(VENV)/.dev-installed
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m tests.services
+## test: lint, then (with PostgreSQL and Redis: the configured ones, or throwaway ones) the whole
+## suite on PostgreSQL and the embedded SQLite smoke run. Each pytest run fails if it executes
+## fewer tests than it collected (tests/run_counts.py).
+test: setup-test lint
+	$(PY) -m tests.services --database-url '$(TEST_DATABASE_URL)' --redis-url '$(TEST_REDIS_URL)' \
+		-- $(MAKE) --no-print-directory test-suites
 
-## test: lint, the whole suite on PostgreSQL and Redis, then the embedded SQLite smoke run
-test: setup-test lint check-services test-postgres test-sqlite
+test-suites: test-postgres test-sqlite
 
 test-postgres:
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -n 2 --dist loadgroup
+	DATABASE_URL=$(SUITE_DATABASE_URL) REDIS_URL=$(SUITE_REDIS_URL) $(BIN)/pytest -n 2 --dist loadgroup
 
 test-sqlite:
 	DATABASE_URL= REDIS_URL= $(BIN)/pytest -m smoke -p no:xdist

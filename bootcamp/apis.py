@@ -1,4 +1,4 @@
-"""The bootcamp's API (ARCHITECTURE.md sections 6-7): querysets from the
+"""The bootcamp's API (docs/architecture.md, Sync protocol and API surface): querysets from the
 selectors, writes through the services."""
 
 from dataclasses import asdict

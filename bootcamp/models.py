@@ -178,7 +178,7 @@ class CheckoffEvent(models.Model):
     occurred_at = models.DateTimeField(_("device time"))
     received_at = models.DateTimeField(_("received at"))
     # The time the event is ordered by: the device's time, or the receipt
-    # time when the device's clock is implausible (ARCHITECTURE.md section 6).
+    # time when the device's clock is implausible (docs/architecture.md, Sync protocol).
     effective_at = models.DateTimeField(_("effective time"))
     comment = models.TextField(_("comment"), blank=True)
 

@@ -1,4 +1,4 @@
-"""The daily reminder of overdue modules (PRODUCT.md section 3)."""
+"""The daily reminder of overdue modules (docs/product.md, Bootcamp)."""
 
 import datetime
 from collections import defaultdict

@@ -275,7 +275,7 @@ def item_states_of(enrollment: Enrollment) -> dict[int, ItemState]:
 
 
 def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
-    """The read shape of enrollments (ARCHITECTURE.md section 7) in three
+    """The read shape of enrollments (docs/architecture.md, API surface) in three
     queries whatever their number: modules, items, item states."""
     if not enrollments:
         return []

@@ -285,7 +285,7 @@ def _same_content(stored: CheckoffEvent, incoming: _Incoming) -> bool:
 
 @transaction.atomic
 def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome:
-    """Apply a batch of an installer's device events (ARCHITECTURE.md s. 6).
+    """Apply a batch of an installer's device events (docs/architecture.md, Sync protocol).
 
     One result per event: applied, duplicate (same id, same content),
     conflict (same id, other content; nothing stored) or rejected with a

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 # A device clock this far ahead of the server, or this far behind it, is not
-# believed; the receipt time orders the event instead (ARCHITECTURE.md s. 6).
+# believed; the receipt time orders the event instead (docs/architecture.md, Sync protocol).
 MAX_DEVICE_AHEAD = datetime.timedelta(minutes=5)
 MAX_DEVICE_BEHIND = datetime.timedelta(days=30)
 

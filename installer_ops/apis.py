@@ -1,4 +1,4 @@
-"""The organisation's API (ARCHITECTURE.md section 7). Querysets come from the
+"""The organisation's API (docs/architecture.md, API surface). Querysets come from the
 selectors, writes go to the services; these classes only wire the two to HTTP."""
 
 from django.utils.translation import gettext as _

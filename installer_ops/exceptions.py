@@ -1,4 +1,4 @@
-"""Domain errors and their one mapping to HTTP (ARCHITECTURE.md section 3.3)."""
+"""Domain errors and their one mapping to HTTP (docs/architecture.md, Layers and conventions)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status

@@ -154,7 +154,7 @@ class Level(models.IntegerChoices):
         return CODE_BY_LEVEL[self]
 
 
-# The codes used by the API and the CSV import (ARCHITECTURE.md section 8).
+# The codes used by the API and the CSV import (docs/architecture.md, Field-data import).
 CODE_BY_LEVEL = {
     Level.INSTALLER_1: "installer-1",
     Level.INSTALLER_2: "installer-2",
@@ -163,7 +163,7 @@ CODE_BY_LEVEL = {
 }
 LEVEL_BY_CODE = {code: level for level, code in CODE_BY_LEVEL.items()}
 LEVEL_CODES = tuple(LEVEL_BY_CODE)
-# Only Senior Installer and above may be shadowing mentors (PRODUCT.md section 2).
+# Only Senior Installer and above may be shadowing mentors (docs/product.md, Organisation).
 MENTOR_MIN_LEVEL = Level.SENIOR_INSTALLER
 
 

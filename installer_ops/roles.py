@@ -1,4 +1,4 @@
-"""The four roles of ARCHITECTURE.md section 5, held as Django groups."""
+"""The four roles of docs/architecture.md, Roles and access, held as Django groups."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

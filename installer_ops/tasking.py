@@ -21,6 +21,11 @@ def publish(task, *args, **kwargs) -> bool:
     """Send `task`; True if the broker took it, False (logged) if it is unreachable.
     Fire and forget: the database records the work, so no result is kept."""
     try:
+        if task.app.conf.task_always_eager:
+            # Tasks run here (no broker configured, the embedded default): no
+            # connection to the placeholder broker, which would only warn.
+            task.apply_async(args=args, kwargs=kwargs, ignore_result=True)
+            return True
         # One quick connection attempt and no publish retries: a request must
         # not hang on a dead broker (the defaults retry for 6 to 19 s).
         with task.app.connection_for_write() as connection:

@@ -55,7 +55,7 @@ class NodeAdmin(admin.ModelAdmin):
         return [path("import/", self.admin_site.admin_view(self.import_view), name="kpis_import")] + super().get_urls()
 
     def import_view(self, request):
-        """Upload the CSV files of ARCHITECTURE.md section 8; all or nothing."""
+        """Upload the CSV files of docs/architecture.md, Field-data import; all or nothing."""
         if not request.user.has_perm("kpis.add_node"):
             messages.error(request, _("You may not import field data."))
             return redirect(reverse("admin:index"))

@@ -1,4 +1,4 @@
-"""KPI API (ARCHITECTURE.md section 7)."""
+"""KPI API (docs/architecture.md, API surface)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema

@@ -1,4 +1,4 @@
-"""KPI computation (PRODUCT.md section 5) as set-based aggregates.
+"""KPI computation (docs/product.md, KPIs) as set-based aggregates.
 
 Each KPI is one grouped SQL statement per scope level: the periods are a
 VALUES table whose boundaries are computed in the organisation's time zone,
@@ -50,7 +50,7 @@ T_NODE = Node._meta.db_table
 T_INSTALL = Install._meta.db_table
 T_VISIT = Visit._meta.db_table
 T_CLEARANCE = Clearance._meta.db_table
-NEWCOMER_DAYS = 90  # PRODUCT.md: "first 90 days in the field"
+NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 
 # --- the KPIs ------------------------------------------------------------------------------
 # Each returns {(scope, period start, scope id): Figure}.

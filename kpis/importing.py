@@ -1,4 +1,4 @@
-"""The field-data import (ARCHITECTURE.md section 8).
+"""The field-data import (docs/architecture.md, Field-data import).
 
 Every row of every file is validated first; if any is invalid, nothing is
 written and every error is reported as file, line, column and reason.
@@ -140,7 +140,7 @@ class _Validator:
         parsed = self._parsed(line, row, column, parse_datetime, "an ISO 8601 time", required)
         if parsed is None:
             return None
-        # Times without an offset are UTC (ARCHITECTURE.md section 8).
+        # Times without an offset are UTC (docs/architecture.md, Field-data import).
         return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=datetime.UTC)
 
     def boolean(self, line, row, column, required=True):

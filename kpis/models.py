@@ -1,5 +1,5 @@
 """Field data (nodes, installs and their visits, incidents, compliance audits)
-and the KPI snapshots computed from it (PRODUCT.md section 5).
+and the KPI snapshots computed from it (docs/product.md, KPIs).
 
 Rows that come from other systems carry those systems' ids (`external_id`,
 `serial`), so that importing the same file again changes nothing."""

@@ -1,4 +1,4 @@
-"""The KPIs that tell leads whether the bootcamp works (PRODUCT.md section 5,
+"""The KPIs that tell leads whether the bootcamp works (docs/product.md, KPIs,
 "beyond these"): bootcamp completion rate, days from hire to clearance and
 the first-attempt drill pass rate. The fourth, first-time success in the
 first 90 days in the field, is first-time success restricted to newcomers

@@ -1,4 +1,4 @@
-"""Onboarding API (ARCHITECTURE.md section 7): querysets from the selectors,
+"""Onboarding API (docs/architecture.md, API surface): querysets from the selectors,
 writes through the services."""
 
 from django.db.models import Q

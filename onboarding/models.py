@@ -1,5 +1,5 @@
 """Onboarding: configuration profiles, day-1 kits, runbook documents,
-shadowing, outage drills and clearance (PRODUCT.md section 4)."""
+shadowing, outage drills and clearance (docs/product.md, Onboarding and the readiness gate)."""
 
 from django.conf import settings
 from django.db import models

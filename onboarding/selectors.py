@@ -199,7 +199,7 @@ def readiness_of(installers: list[Installer], today: datetime.date | None = None
 
 
 def installer_readiness(installer: Installer) -> Readiness:
-    """The readiness gate of PRODUCT.md section 4 for one installer."""
+    """The readiness gate of docs/product.md, Onboarding and the readiness gate for one installer."""
     return readiness_of([installer])[0]
 
 

@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 from installer_ops.roles import Role
 from tests.factories import InstallerFactory, PodFactory, UserFactory, lead_of
 
-pytest_plugins = ["tests.bootcamp.fixtures", "tests.onboarding.fixtures"]
+pytest_plugins = ["tests.run_counts", "tests.bootcamp.fixtures", "tests.onboarding.fixtures"]
 
 
 @pytest.fixture(autouse=True)

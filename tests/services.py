@@ -1,10 +1,20 @@
-"""Preflight of the test run: are the real services reachable?
+"""The services of a test run: PostgreSQL and Redis.
 
-`make test` runs this before the suite so that a missing service fails the run
-at once with a message naming it, rather than as a cascade of test errors.
+`make test` runs the suites through this module:
+
+    python -m tests.services --database-url URL --redis-url URL -- COMMAND...
+
+Each service is used where the configured URL answers. Where it does not, a
+throwaway instance of its own is started (tests/throwaway.py: installed with
+apt if need be, under var/, on a free port) and stopped after COMMAND. The
+URLs in use reach COMMAND as SERVICES_DATABASE_URL and SERVICES_REDIS_URL.
+A service that can be neither reached nor started fails the run, naming it.
 """
 
+import argparse
 import os
+import signal
+import subprocess
 import sys
 from urllib.parse import urlsplit
 
@@ -40,23 +50,54 @@ def check_redis(url: str) -> str | None:
     return None
 
 
-def main() -> int:
-    problems = []
-    database_url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url.startswith("postgres"):
-        problems.append("DATABASE_URL must name the PostgreSQL server for the test run.")
-    elif message := check_postgresql(database_url):
-        problems.append(message)
-    if not redis_url:
-        problems.append("REDIS_URL must name the Redis server for the test run.")
-    elif message := check_redis(redis_url):
-        problems.append(message)
-    for problem in problems:
-        print(f"SERVICE UNAVAILABLE: {problem}", file=sys.stderr)
-    if not problems:
-        print("Services reachable: PostgreSQL and Redis.")
-    return 1 if problems else 0
+def redis_answers(url: str) -> bool:
+    return check_redis(url) is None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tests.throwaway import ThrowawayPostgres, ThrowawayRedis
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", required=True)
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("a command to run is required after --")
+    if not args.database_url.startswith("postgres"):
+        print("SERVICE UNAVAILABLE: the test database URL must name a PostgreSQL server.", file=sys.stderr)
+        return 1
+
+    # SIGTERM (CI's time limit, a Ctrl-C) still stops what this run started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    started = []
+    urls = {"database": args.database_url, "redis": args.redis_url}
+    try:
+        for name, check, throwaway in (
+            ("database", check_postgresql, ThrowawayPostgres),
+            ("redis", check_redis, ThrowawayRedis),
+        ):
+            problem = check(urls[name])
+            if problem is None:
+                print(f"services: using {name} at {urls[name]}", flush=True)
+                continue
+            print(f"services: {problem}; starting a throwaway instance", flush=True)
+            instance = throwaway()
+            started.append(instance)
+            try:
+                instance.start(redis_answers) if name == "redis" else instance.start()
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+                label = "PostgreSQL" if name == "database" else "Redis"
+                print(f"SERVICE UNAVAILABLE: {label}: {problem}; and none could be started: {exc}", file=sys.stderr)
+                return 1
+            urls[name] = instance.url
+            print(f"services: started {name} at {instance.url} (stopped after the run)", flush=True)
+        env = {**os.environ, "SERVICES_DATABASE_URL": urls["database"], "SERVICES_REDIS_URL": urls["redis"]}
+        return subprocess.run(command, env=env, check=False).returncode  # noqa: S603
+    finally:
+        for instance in reversed(started):
+            instance.stop()
 
 
 if __name__ == "__main__":

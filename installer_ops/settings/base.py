@@ -233,7 +233,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors_without_traceback": {"()": "installer_ops.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every layout step at INFO; django-axes every login
     # (its lockouts are warnings and still show).
@@ -253,7 +260,7 @@ CLEARANCE_VALID_MONTHS = env_int("CLEARANCE_VALID_MONTHS", 12)
 # First-time install success: a revisit within this many days of the first visit makes it a failure.
 FIRST_TIME_REVISIT_DAYS = env_int("FIRST_TIME_REVISIT_DAYS", 14)
 
-# Organisation time zone in which KPI periods are cut (ARCHITECTURE.md section 8).
+# Organisation time zone in which KPI periods are cut (docs/architecture.md, Field-data import).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
 # A KPI job not handed to the broker this long after it was recorded is
 # sent by the sweep (the broker was down); shorter would race the request's own publish.

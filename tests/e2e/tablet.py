@@ -1,4 +1,4 @@
-"""Helpers for the tablet scenarios (ARCHITECTURE.md section 6)."""
+"""Helpers for the tablet scenarios (docs/architecture.md, Sync protocol)."""
 
 import datetime
 import json

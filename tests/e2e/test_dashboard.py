@@ -36,7 +36,7 @@ def test_the_executive_sees_every_tile_drills_to_a_pod_and_downloads_the_csv(pag
     cohort_row = comparison.get_by_role("row", name=bootcamp.cohort.name)
     expect(cohort_row).to_contain_text("0.0 %")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "issue6-dashboard.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "dashboard-executive.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
     assert download.value.suggested_filename == "kpis-org-0-month.csv"

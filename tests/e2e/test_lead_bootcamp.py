@@ -50,7 +50,7 @@ def test_lead_runs_a_cohort_in_the_browser(page):
     row = matrix.get_by_role("row", name="Amara Okafor")
     expect(row).to_contain_text("1 to sign off")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "issue3-matrix.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "progress-matrix-lead.png", full_page=True)
 
     row.get_by_role("link", name="Amara Okafor").click()
     card = page.get_by_role("listitem", name=items[1].title)
@@ -68,4 +68,4 @@ def test_lead_runs_a_cohort_in_the_browser(page):
     expect(row).not_to_contain_text("to sign off")
     expect(row.get_by_role("cell").nth(1)).to_contain_text("25%")  # module 1: 2 of 8 items done
     page.get_by_role("link", name="Cohorts").first.click()
-    page.screenshot(path=SCREENSHOTS / "issue3-cohorts.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "cohort-list-lead.png", full_page=True)

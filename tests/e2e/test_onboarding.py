@@ -21,7 +21,7 @@ def test_lead_records_the_missing_drill_and_clears_from_the_board(page, onboardi
     card = drill_column.get_by_role("listitem", name=name)
     expect(card).to_contain_text("Outage drill passed: No drill run yet.")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "issue5-board-before.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "onboarding-board-lead-before-clearance.png", full_page=True)
 
     card.get_by_role("link", name=name).click()
     page.get_by_label("Scenario").select_option(label="Node offline")
@@ -39,7 +39,7 @@ def test_lead_records_the_missing_drill_and_clears_from_the_board(page, onboardi
     ready.get_by_role("button", name=f"Clear {name}").click()
     expect(page.get_by_role("status")).to_contain_text(f"{name} is cleared for independent deployment")
     expect(page.get_by_role("region", name="Cleared").get_by_role("listitem", name=name)).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "issue5-board-after.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "onboarding-board-lead-after-clearance.png", full_page=True)
     assert Clearance.objects.get().installer == o.installer
 
 
@@ -70,7 +70,7 @@ def test_the_installer_reads_the_runbook_on_the_tablet_offline(browser, app_serv
     expect(
         page.get_by_text("✗ Day-1 kit issued and acknowledged")
     ).to_be_visible()  # the playbook is not acknowledged yet
-    page.screenshot(path=SCREENSHOTS / "issue5-tablet-runbook-offline.png", full_page=False)
+    page.screenshot(path=SCREENSHOTS / "tablet-runbook-installer-offline.png", full_page=False)
     context.close()
 
 

@@ -28,7 +28,7 @@ def test_offline_check_offs_survive_a_reload_and_wait(browser, app_server):
     open_app(page, b.installer.user.username)
     assert page.evaluate("window.__persistAsked") == 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "issue4-app-online.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "tablet-checklist-installer-online.png", full_page=True)
     go_offline(context, app_server)
     for item in b.items[:3]:
         page.get_by_label(item.title, exact=True).check()
@@ -36,7 +36,7 @@ def test_offline_check_offs_survive_a_reload_and_wait(browser, app_server):
     # Background Sync is asked for where the browser has it (Chromium does).
     tags = page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
     assert tags == ["installer-ops-outbox"]
-    page.screenshot(path=SCREENSHOTS / "issue4-app-offline-waiting.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "tablet-checklist-installer-offline-waiting.png", full_page=True)
     page.reload()
     for item in b.items[:3]:
         expect(page.get_by_label(item.title, exact=True)).to_be_checked()

@@ -1,5 +1,5 @@
 """The tablet's outbox against a failing network and a busy server
-(ARCHITECTURE.md section 6). The service worker is blocked here so that the
+(docs/architecture.md, Sync protocol). The service worker is blocked here so that the
 test can route the sync requests (Playwright does not route requests a
 worker handles); the worker's own behaviour is tested in test_tablet_offline."""
 
@@ -125,7 +125,7 @@ def test_a_rejected_change_is_shown_with_its_reason_and_the_rest_sync(tablet):
     assert ItemState.objects.get(enrollment=b.enrollment, item=needs_signoff).signed_off
     assert rows(b) == 3  # the first check and the two others; the un-check is not stored
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "issue4-app-rejected.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "tablet-checklist-installer-rejected-event.png", full_page=True)
     page.reload()
     expect(refused).to_be_visible()  # kept until dismissed
     refused.get_by_role("button", name=f"Dismiss: {needs_signoff.title}").click()

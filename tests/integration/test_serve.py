@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,36 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("serve")]
+
+
+class ServeOutput:
+    """make serve's output, read on a thread (a full pipe would block it)."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self.read, args=(process.stdout,), daemon=True)
+        self.reader.start()
+
+    def read(self, stream) -> None:
+        for line in stream:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+        with self.changed:
+            self.lines.append("<end of output>")
+            self.changed.notify_all()
+
+    def wait_for(self, text: str, process: subprocess.Popen, guard: float = 900) -> None:
+        """Until a line holds `text`; the guard only stops a run that hangs for ever."""
+        with self.changed:
+            found = self.changed.wait_for(
+                lambda: any(text in line for line in self.lines) or "<end of output>" in self.lines, timeout=guard
+            )
+        assert found and process.poll() is None, f"make serve never said {text!r}:\n{self.tail()}"
+
+    def tail(self) -> str:
+        return "\n".join(self.lines[-40:])
 
 
 def free_port() -> int:
@@ -52,21 +83,33 @@ def served(redis_url):
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     process = subprocess.Popen(  # noqa: S603
-        ["make", "--no-print-directory", "serve"], cwd=ROOT, env=env, start_new_session=True
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    output = ServeOutput(process)
     base = f"http://127.0.0.1:{port}"
     try:
+        # Set-up (migrations on a new database, collectstatic when the static
+        # sources changed) takes what it takes on a loaded machine: wait for
+        # make serve to say its processes are running, or to exit.
+        output.wait_for("serve: http://", process)
+        # From then on gunicorn only has to boot its workers.
         deadline = time.monotonic() + 120
         while True:
-            assert process.poll() is None, "make serve exited before it served"
+            assert process.poll() is None, f"make serve exited before it served:\n{output.tail()}"
             try:
                 status, body = get(f"{base}/healthz")
                 if status == 200:
                     break
             except OSError:
                 pass
-            assert time.monotonic() < deadline, "make serve did not answer /healthz in 120 s"
-            time.sleep(0.5)
+            assert time.monotonic() < deadline, f"gunicorn did not answer /healthz in 120 s:\n{output.tail()}"
+            time.sleep(0.2)
         yield base, name, admin_url, body
     finally:
         os.killpg(process.pid, signal.SIGTERM)

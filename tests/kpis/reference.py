@@ -1,4 +1,4 @@
-"""Plain-Python KPIs written from PRODUCT.md section 5, one fact at a time:
+"""Plain-Python KPIs written from docs/product.md, KPIs, one fact at a time:
 the reference the set-based computation is checked against."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""python manage.py import_field_data DIR (ARCHITECTURE.md section 8)."""
+"""python manage.py import_field_data DIR (docs/architecture.md, Field-data import)."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-/* The tablet's outbox (ARCHITECTURE.md section 6), shared by the page and the
+/* The tablet's outbox (docs/architecture.md, Sync protocol), shared by the page and the
  * service worker. A change is an event stored in IndexedDB first; it leaves
  * the outbox only when the server has acknowledged it (applied or
  * duplicate), or has refused it (rejected or conflict), in which case it
