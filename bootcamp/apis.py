@@ -18,6 +18,7 @@ from installer_ops.roles import Role, role_of
 from installer_ops.selectors import installers_visible_to, pods_led_by, pods_visible_to
 
 from . import selectors, services
+from .filters import EnrollmentFilter
 from .models import Item
 from .serializers import (
     BulkEnrollSerializer,
@@ -117,7 +118,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     """Enrollments with every module's due date and every item's state."""
 
     serializer_class = EnrollmentStateSerializer
-    filterset_fields = ["cohort", "installer"]
+    filterset_class = EnrollmentFilter
 
     def get_queryset(self):
         return selectors.enrollments_visible_to(self.request.user).order_by("cohort_id", "installer__user__name")

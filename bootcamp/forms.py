@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from installer_ops.forms import DateInput
 
-from .models import ProgramVersion
+from .models import MAX_COHORT_CAPACITY, ProgramVersion
 
 
 class CohortForm(forms.Form):
@@ -16,7 +16,7 @@ class CohortForm(forms.Form):
     )
     start_on = forms.DateField(label=_("Starts on"), widget=DateInput)
     pods = forms.ModelMultipleChoiceField(label=_("Pods"), queryset=None, widget=forms.CheckboxSelectMultiple)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=200, initial=12)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=MAX_COHORT_CAPACITY, initial=12)
 
     def __init__(self, *args, pods, **kwargs):
         super().__init__(*args, **kwargs)

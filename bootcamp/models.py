@@ -8,6 +8,7 @@ rebuilt from it.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -28,13 +29,22 @@ class Program(models.Model):
         return self.title
 
 
+# Limits of a program version and a cohort, held by the models (and so by
+# full_clean in every service) and by the database; forms and serializers
+# only repeat them so that the API schema and the form widgets can show them.
+MAX_WORKING_DAYS = 60
+MAX_COHORT_CAPACITY = 200
+
+
 class ProgramVersion(models.Model):
     """One version of a program. Once published it never changes: editing
     makes a new version, and cohorts stay pinned to theirs."""
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="versions", verbose_name=_("program"))
     number = models.PositiveIntegerField(_("version"))
-    working_days = models.PositiveSmallIntegerField(_("working days"), default=10)
+    working_days = models.PositiveSmallIntegerField(
+        _("working days"), default=10, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKING_DAYS)]
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -45,6 +55,9 @@ class ProgramVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="program_version_number_unique"),
             models.CheckConstraint(condition=Q(working_days__gte=1), name="program_version_has_days"),
+            models.CheckConstraint(
+                condition=Q(working_days__lte=MAX_WORKING_DAYS), name="program_version_days_at_most_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,14 +126,19 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cohorts", verbose_name=_("lead")
     )
     pods = models.ManyToManyField(Pod, related_name="cohorts", verbose_name=_("pods"))
-    capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=12, validators=[MinValueValidator(1), MaxValueValidator(MAX_COHORT_CAPACITY)]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-start_on", "name"]
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
-        constraints = [models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
+            models.CheckConstraint(condition=Q(capacity__lte=MAX_COHORT_CAPACITY), name="cohort_capacity_at_most_max"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -220,14 +238,18 @@ class ItemState(models.Model):
 
 
 class ReminderLog(models.Model):
-    """That a recipient was reminded of an overdue module on a day: the
-    unique key makes 'once per module per day' hold however often the job runs."""
+    """That a recipient is to be reminded of an overdue module on a day, and
+    when the mail went out: the unique key makes 'once per module per day'
+    hold however often the job runs; `delivered_at` stays empty until the mail
+    server took the message, so a failed send is sent by the next run."""
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField(_("sent on"))
+    line = models.TextField(_("line"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("overdue reminder")

@@ -1,10 +1,9 @@
 """The daily reminder of overdue modules (docs/product.md, Bootcamp)."""
 
 import datetime
-from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +14,29 @@ from .models import Enrollment, ReminderLog, ReminderRun
 from .selectors import enrollments_progress
 
 
-@transaction.atomic
 def overdue_reminders_send(*, today: datetime.date) -> int:
     """Remind each installer of their overdue modules and each cohort lead of
-    their installers' overdue modules, once per module per day: a second run
-    on the same day sends nothing. Returns the number of emails queued."""
+    their installers' overdue modules, once per module per day. Returns the
+    number of emails sent by this run.
+
+    Two steps, so that a mail server that fails and recovers loses nothing
+    and doubles nothing: what is due is recorded first (one row per
+    recipient, module and day; a rerun records nothing new), then every
+    recipient with undelivered rows of the day gets one email, and their
+    rows are marked delivered in the same transaction that locked them. A
+    failed send rolls that back: the rows stay undelivered for the retry."""
+    overdue_reminders_record(today=today)
+    sent = overdue_reminders_deliver(today=today)
+    # The day's run is over only when everything recorded went out; until
+    # then the catch-up sweep keeps trying.
+    if not ReminderLog.objects.filter(sent_on=today, delivered_at__isnull=True).exists():
+        ReminderRun.objects.get_or_create(day=today)
+    return sent
+
+
+@transaction.atomic
+def overdue_reminders_record(*, today: datetime.date) -> int:
+    """Record the reminders due today that are not recorded yet; returns how many."""
     enrollments = list(
         # Only people still in bootcamp can have overdue modules worth a reminder.
         Enrollment.objects.filter(
@@ -32,8 +49,6 @@ def overdue_reminders_send(*, today: datetime.date) -> int:
         )
     )
     logs = []
-    lines = defaultdict(list)  # recipient -> lines of their email
-    recipients = {}
     for progress in enrollments_progress(enrollments):
         enrollment = progress.enrollment
         for module in progress.overdue_modules(today):
@@ -50,26 +65,50 @@ def overdue_reminders_send(*, today: datetime.date) -> int:
                     continue
                 already.add(key)
                 logs.append(
-                    ReminderLog(enrollment=enrollment, module=module.outline.module, recipient=recipient, sent_on=today)
+                    ReminderLog(
+                        enrollment=enrollment,
+                        module=module.outline.module,
+                        recipient=recipient,
+                        sent_on=today,
+                        line=line,
+                    )
                 )
-                lines[recipient.pk].append(line)
-                recipients[recipient.pk] = recipient
-    # A concurrent run inserting the same rows fails on the unique key and
-    # rolls back: it sends nothing, the first run's emails stand.
-    ReminderLog.objects.bulk_create(logs)
-    messages = [
-        (
-            _("Installer Ops: overdue bootcamp modules"),
-            _("These bootcamp modules are overdue:") + "\n\n" + "\n".join(f"- {line}" for line in lines[pk]),
-            settings.DEFAULT_FROM_EMAIL,
-            [recipients[pk].email],
-        )
-        for pk in sorted(lines)
-    ]
-    ReminderRun.objects.get_or_create(day=today)
-    # Mail goes out once the log rows are committed, so a rolled-back run sends nothing.
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(messages)
+    # A concurrent run inserting the same rows skips them (the unique key).
+    ReminderLog.objects.bulk_create(logs, ignore_conflicts=True)
+    return len(logs)
+
+
+def overdue_reminders_deliver(*, today: datetime.date) -> int:
+    """One email per recipient with undelivered reminders of `today`."""
+    recipients = (
+        ReminderLog.objects.filter(sent_on=today, delivered_at__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+    sent = 0
+    for recipient_id in list(recipients):
+        with transaction.atomic():
+            # Locked while the mail goes out: a concurrent run skips these
+            # rows instead of sending them a second time.
+            rows = list(
+                ReminderLog.objects.select_for_update(skip_locked=True)
+                .filter(sent_on=today, delivered_at__isnull=True, recipient_id=recipient_id)
+                .select_related("recipient")
+                .order_by("enrollment_id", "module_id")
+            )
+            if not rows:
+                continue
+            send_mail(
+                _("Installer Ops: overdue bootcamp modules"),
+                _("These bootcamp modules are overdue:") + "\n\n" + "\n".join(f"- {row.line}" for row in rows),
+                settings.DEFAULT_FROM_EMAIL,
+                [rows[0].recipient.email],
+                fail_silently=False,
+            )
+            ReminderLog.objects.filter(pk__in=[row.pk for row in rows]).update(delivered_at=timezone.now())
+            sent += 1
+    return sent
 
 
 def reminders_catch_up(*, now: datetime.datetime) -> int | None:

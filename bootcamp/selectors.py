@@ -12,52 +12,18 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from installer_ops.models import Stage
-from installer_ops.roles import Role, role_of
-from installer_ops.selectors import installers_matching, installers_visible_to, pods_led_by
+from installer_ops.selectors import installers_matching, installers_visible_to
 
 from .calendar import nth_working_day
-from .models import CheckoffEvent, Cohort, Enrollment, Item, ItemState, Module, Program, ProgramVersion
+from .models import CheckoffEvent, Cohort, Enrollment, Item, ItemState, Module, ProgramVersion
 
 # An item counts as done when checked and, if it needs one, signed off.
 DONE = Q(checked=True) & (Q(signed_off=True) | Q(item__needs_signoff=False))
 AWAITING_SIGNOFF = Q(checked=True, signed_off=False, item__needs_signoff=True)
 
 
-# --- scoping -----------------------------------------------------------------------
-
-
-def cohorts_visible_to(user) -> QuerySet[Cohort]:
-    """Admins and executives see every cohort (executives as aggregates
-    only); a lead the cohorts they lead or that train their pods; an
-    installer the cohorts they are enrolled in."""
-    role = role_of(user)
-    base = Cohort.objects.select_related("program_version__program", "lead")
-    if role in (Role.ADMIN, Role.EXECUTIVE):
-        return base
-    if role == Role.LEAD:
-        return base.filter(
-            Q(lead=user) | Exists(Cohort.pods.through.objects.filter(cohort=OuterRef("pk"), pod__in=pods_led_by(user)))
-        )
-    if role == Role.INSTALLER:
-        return base.filter(enrollments__installer__user=user).distinct()
-    return base.none()
-
-
-def enrollments_visible_to(user) -> QuerySet[Enrollment]:
-    role = role_of(user)
-    base = Enrollment.objects.select_related("cohort", "installer__user")
-    if role == Role.ADMIN:
-        return base
-    if role == Role.LEAD:
-        return base.filter(Q(installer__pod__in=pods_led_by(user)) | Q(cohort__lead=user))
-    if role == Role.INSTALLER:
-        return base.filter(installer__user=user)
-    return base.none()
-
-
-def programs_visible_to(user) -> QuerySet[Program]:
-    # Program templates are no secret to anyone logged in.
-    return Program.objects.all()
+# The scopes are the policies' (bootcamp/policies.py); selectors read through them.
+from .policies import cohorts_visible_to, enrollments_visible_to, programs_visible_to  # noqa: E402, F401
 
 
 def program_versions_with_outline() -> QuerySet[ProgramVersion]:
@@ -236,10 +202,11 @@ def cohort_summaries(cohorts: list[Cohort], today: datetime.date) -> list[Cohort
     return summaries
 
 
-def cohort_matrix(cohort: Cohort) -> tuple[list[ModuleOutline], list[EnrollmentProgress]]:
-    """Installers by modules for one cohort: four queries whatever its size."""
+def cohort_matrix(cohort: Cohort, user) -> tuple[list[ModuleOutline], list[EnrollmentProgress]]:
+    """Installers by modules for one cohort, those whose records `user` may
+    see (a cohort may train pods of other leads): four queries whatever its size."""
     enrollments = list(
-        cohort.enrollments.filter(withdrawn_at__isnull=True)
+        cohort.enrollments.filter(withdrawn_at__isnull=True, installer__in=installers_visible_to(user))
         .select_related("cohort__program_version", "installer__user", "installer__pod")
         .order_by("installer__user__name")
     )

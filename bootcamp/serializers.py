@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from installer_ops.models import Installer, Pod
 
-from .models import ItemKind, ProgramVersion
+from .models import MAX_COHORT_CAPACITY, MAX_WORKING_DAYS, ItemKind, ProgramVersion
 from .services import MAX_SYNC_EVENTS
 
 
@@ -79,7 +79,7 @@ class ProgramVersionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.IntegerField(read_only=True)
     published_at = serializers.DateTimeField(read_only=True)
-    working_days = serializers.IntegerField(min_value=1, max_value=60)
+    working_days = serializers.IntegerField(min_value=1, max_value=MAX_WORKING_DAYS)
     modules = ModuleSerializer(many=True)
 
 
@@ -122,7 +122,7 @@ class CohortCreateSerializer(serializers.Serializer):
     program_version = serializers.PrimaryKeyRelatedField(queryset=ProgramVersion.objects.all())
     start_on = serializers.DateField()
     pods = serializers.PrimaryKeyRelatedField(queryset=Pod.objects.none(), many=True, allow_empty=False)
-    capacity = serializers.IntegerField(min_value=1, max_value=200, default=12)
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_COHORT_CAPACITY, default=12)
 
     def __init__(self, *args, pods=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,8 @@ def program_version_create(*, program: Program, working_days: int, modules: list
 
     `modules` is a list of {title, first_day, last_day, items: [{title, kind,
     needs_signoff, description}]}, in order."""
+    if not modules:
+        raise ValidationError({"modules": _("A program version has at least one module.")})
     # Lock the program: two concurrent edits must not both take the next number.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     latest = program.versions.order_by("-number").first()
@@ -41,6 +43,8 @@ def program_version_create(*, program: Program, working_days: int, modules: list
     for position, spec in enumerate(modules, start=1):
         if not spec.get("items"):
             raise ValidationError({"modules": _("Module %(title)s has no items.") % {"title": spec["title"]}})
+        if spec["first_day"] > spec["last_day"]:
+            raise ValidationError({"modules": _("Module %(title)s ends before it starts.") % {"title": spec["title"]}})
         if spec["last_day"] > working_days:
             raise ValidationError(
                 {
@@ -212,7 +216,7 @@ def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer], by: U
     if errors:
         raise ValidationError({"installers": errors})
     enrollments = Enrollment.objects.bulk_create([Enrollment(cohort=cohort, installer=i) for i in installers])
-    installers_stage_advance(installers=installers, stage=Stage.BOOTCAMP)
+    installers_stage_advance(actor=by, installers=installers, stage=Stage.BOOTCAMP)
     return enrollments
 
 

@@ -1,17 +1,16 @@
 """The lead's bootcamp pages. Scoping by the selectors, writes by the services."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from installer_ops.csv_export import csv_response, csv_writer
 from installer_ops.exceptions import DomainConflict
 from installer_ops.forms import add_service_errors
 from installer_ops.roles import Role, role_of
@@ -100,7 +99,7 @@ def cohort_enrol(request, cohort_id: int):
 @lead_page
 def cohort_matrix(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    outlines, rows = selectors.cohort_matrix(cohort)
+    outlines, rows = selectors.cohort_matrix(cohort, request.user)
     today = timezone.localdate()
     summary = selectors.cohort_summaries([cohort], today)[0]
     return render(
@@ -119,11 +118,10 @@ def cohort_matrix(request, cohort_id: int):
 @lead_page
 def cohort_matrix_csv(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    outlines, rows = selectors.cohort_matrix(cohort)
+    outlines, rows = selectors.cohort_matrix(cohort, request.user)
     today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-progress.csv"'
-    writer = csv.writer(response)
+    response = csv_response(f"cohort-{cohort.pk}-progress.csv")
+    writer = csv_writer(response)
     header = [_("Employee id"), _("Installer"), _("Pod"), _("Progress %")]
     for outline in outlines:
         title = outline.module.title

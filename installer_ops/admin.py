@@ -24,7 +24,12 @@ class AuditedAdmin(admin.ModelAdmin):
         }
         return super().save_form(request, form, change)
 
+    # An addition made through a service is audited by the service itself.
+    added_through_service = False
+
     def log_addition(self, request, obj, message):
+        if self.added_through_service:
+            return super().log_addition(request, obj, message)
         audit_record(
             actor=request.user,
             source="admin",
@@ -158,6 +163,8 @@ class PodMembershipAdmin(AuditedAdmin):
     autocomplete_fields = ("pod", "user")
     date_hierarchy = "started_on"
 
+    added_through_service = True
+
     def get_readonly_fields(self, request, obj=None):
         return ("pod", "role", "user", "started_on") if obj else ()
 
@@ -167,7 +174,12 @@ class PodMembershipAdmin(AuditedAdmin):
             obj.save(update_fields=["phone", "ended_on"])
         else:
             saved = services.pod_role_assign(
-                pod=obj.pod, role=obj.role, user=obj.user, started_on=obj.started_on, phone=obj.phone
+                actor=request.user,
+                pod=obj.pod,
+                role=obj.role,
+                user=obj.user,
+                started_on=obj.started_on,
+                phone=obj.phone,
             )
             obj.pk = saved.pk
 

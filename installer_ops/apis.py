@@ -12,7 +12,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .audit import audit_record
 from .filters import InstallerFilter, PodFilter
 from .permissions import ReadAnyWriteAdmin, ReadScopedWriteLead
 from .roles import Role, role_of
@@ -70,8 +69,7 @@ class GeographyViewSet(viewsets.ModelViewSet):
         return selectors.geographies_visible_to(self.request.user).order_by("name")
 
     def perform_create(self, serializer):
-        serializer.instance = services.geography_create(**serializer.validated_data)
-        audited(self.request, "create", serializer.instance, serializer.validated_data)
+        serializer.instance = services.geography_create(actor=self.request.user, **serializer.validated_data)
 
 
 class VerticalViewSet(viewsets.ModelViewSet):
@@ -85,8 +83,7 @@ class VerticalViewSet(viewsets.ModelViewSet):
         return selectors.verticals_visible_to(self.request.user).order_by("name")
 
     def perform_create(self, serializer):
-        serializer.instance = services.vertical_create(**serializer.validated_data)
-        audited(self.request, "create", serializer.instance, serializer.validated_data)
+        serializer.instance = services.vertical_create(actor=self.request.user, **serializer.validated_data)
 
 
 class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -103,8 +100,7 @@ class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def create(self, request):
         serializer = PodWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        pod = services.pod_create(**serializer.validated_data)
-        audited(request, "create", pod, serializer.validated_data)
+        pod = services.pod_create(actor=request.user, **serializer.validated_data)
         return Response(PodSerializer(self.get_queryset().get(pk=pod.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PodRoleAssignSerializer, responses={201: PodSerializer})
@@ -114,8 +110,7 @@ class PodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         pod = self.get_object()
         serializer = PodRoleAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.pod_role_assign(pod=pod, **serializer.validated_data)
-        audited(request, "assign role", pod, serializer.validated_data)
+        services.pod_role_assign(actor=request.user, pod=pod, **serializer.validated_data)
         return Response(PodSerializer(self.get_queryset().get(pk=pod.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -146,8 +141,7 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Hire an installer: creates their login and record at stage `hired`."""
         serializer = InstallerHireSerializer(data=request.data, pods=self._pods_staffable())
         serializer.is_valid(raise_exception=True)
-        installer = services.installer_hire(**serializer.validated_data)
-        audited(request, "hire", installer, serializer.validated_data)
+        installer = services.installer_hire(actor=request.user, **serializer.validated_data)
         return Response(InstallerSerializer(installer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PromoteSerializer, responses={201: PromotionSerializer})
@@ -157,8 +151,7 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         installer = self.get_object()
         serializer = PromoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        promotion = services.installer_promote(installer=installer, by=request.user, **serializer.validated_data)
-        audited(request, "promote", installer, serializer.validated_data)
+        promotion = services.installer_promote(actor=request.user, installer=installer, **serializer.validated_data)
         return Response(PromotionSerializer(promotion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SeparateSerializer, responses={200: InstallerSerializer})
@@ -168,10 +161,5 @@ class InstallerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         installer = self.get_object()
         serializer = SeparateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        installer = services.installer_separate(installer=installer, by=request.user, **serializer.validated_data)
-        audited(request, "separate", installer, serializer.validated_data)
+        installer = services.installer_separate(actor=request.user, installer=installer, **serializer.validated_data)
         return Response(InstallerSerializer(installer).data)
-
-
-def audited(request, action: str, target, data: dict) -> None:
-    audit_record(actor=request.user, source="api", action=action, target=target, changes=dict(data))

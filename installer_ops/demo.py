@@ -36,10 +36,11 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
         return today - datetime.timedelta(days=days)
 
     services.role_groups_ensure()
-    geographies = {g["code"]: services.geography_create(**g) for g in data["geographies"]}
-    verticals = {v["code"]: services.vertical_create(**v) for v in data["verticals"]}
+    geographies = {g["code"]: services.geography_create(actor=None, **g) for g in data["geographies"]}
+    verticals = {v["code"]: services.vertical_create(actor=None, **v) for v in data["verticals"]}
     users = {
         person["username"]: services.user_create(
+            actor=None,
             username=person["username"],
             name=person["name"],
             email=person["email"],
@@ -50,6 +51,7 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
     pods = {}
     for spec in data["pods"]:
         pod = services.pod_create(
+            actor=None,
             code=spec["code"],
             name=spec["name"],
             vertical=verticals[spec["vertical"]],
@@ -58,6 +60,7 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
         pods[pod.code] = pod
         for role in sorted(spec["roles"], key=lambda r: -r["started_days_ago"]):
             services.pod_role_assign(
+                actor=None,
                 pod=pod,
                 role=role["role"],
                 user=users[role["user"]],
@@ -67,6 +70,7 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
     installers, targets = {}, {}
     for spec in data["installers"]:
         installer = services.installer_hire(
+            actor=None,
             employee_id=spec["employee_id"],
             name=spec["name"],
             pod=pods[spec["pod"]],
@@ -78,11 +82,14 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
         )
         for promotion in spec["promotions"]:
             services.installer_promote(
-                installer=installer, to_level=Level.from_code(promotion["to"]), effective_on=ago(promotion["days_ago"])
+                actor=None,
+                installer=installer,
+                to_level=Level.from_code(promotion["to"]),
+                effective_on=ago(promotion["days_ago"]),
             )
         if spec["stage"] == Stage.LEFT:
             services.installer_separate(
-                installer=installer, left_on=ago(spec["left_days_ago"]), voluntary=spec["left_voluntarily"]
+                actor=None, installer=installer, left_on=ago(spec["left_days_ago"]), voluntary=spec["left_voluntarily"]
             )
         installers[spec["employee_id"]] = installer
         targets[spec["employee_id"]] = spec["stage"]
@@ -103,4 +110,4 @@ def advance_to_targets(organisation: DemoOrganisation) -> None:
             continue
         by_stage.setdefault(target, []).append(organisation.installers[employee_id])
     for stage, installers in by_stage.items():
-        services.installers_stage_advance(installers=installers, stage=stage)
+        services.installers_stage_advance(actor=None, installers=installers, stage=stage)

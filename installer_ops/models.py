@@ -273,12 +273,18 @@ class Promotion(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed which organisation record, when, how and through what
-    (the admin or the API). Written by the services' callers, never edited."""
+    """Who changed which record, when, how and through which door. Written by
+    the services in their own transaction (installer_ops/audit.py), never edited."""
 
     class Source(models.TextChoices):
-        ADMIN = "admin", _("Admin")
+        PAGE = "page", _("Page")
         API = "api", _("API")
+        ADMIN = "admin", _("Admin")
+        IMPORT = "import", _("Import")
+        COMMAND = "command", _("Command")
+        JOB = "job", _("Job")
+        TABLET = "tablet", _("Tablet")
+        SYSTEM = "system", _("System")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

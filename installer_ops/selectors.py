@@ -1,36 +1,21 @@
 """Reads of the organisation, and the scoping of every queryset by role.
 
-Every view and API gets its queryset from here, so that a person never
-reaches an object outside their scope (they get a 404, not a 403 that would
-confirm the object exists).
+Every view and API gets its queryset from here, scoped by the policies
+(installer_ops/policies.py), so that a person never reaches an object
+outside their scope (they get a 404, not a 403 that would confirm the
+object exists).
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .models import Geography, Installer, Pod, PodMembership, PodRole, Promotion, Stage, Vertical
-from .roles import Role, role_of
+
+# The scopes are the policies' (one definition); selectors read through them.
+from .policies import installers_visible_to, pods_led_by, pods_visible_to  # noqa: F401 - re-exported
 
 
 def active_memberships() -> QuerySet[PodMembership]:
     return PodMembership.objects.filter(ended_on__isnull=True)
-
-
-def pods_led_by(user) -> QuerySet[Pod]:
-    """Pods in which the user is the active installer lead."""
-    return Pod.objects.filter(
-        Exists(active_memberships().filter(pod=OuterRef("pk"), user=user, role=PodRole.INSTALLER_LEAD))
-    )
-
-
-def pods_visible_to(user) -> QuerySet[Pod]:
-    role = role_of(user)
-    if role in (Role.ADMIN, Role.EXECUTIVE):
-        return Pod.objects.all()
-    if role == Role.LEAD:
-        return pods_led_by(user)
-    if role == Role.INSTALLER:
-        return Pod.objects.filter(installers__user=user)
-    return Pod.objects.none()
 
 
 def pods_for_listing(user) -> QuerySet[Pod]:
@@ -67,20 +52,6 @@ def pod_missing_roles(pod: Pod) -> list[PodRole]:
 
 def pod_is_staffed(pod: Pod) -> bool:
     return not pod_missing_roles(pod)
-
-
-def installers_visible_to(user) -> QuerySet[Installer]:
-    """Installers whose personal records the user may see. Executives see
-    aggregates only, never an installer's record."""
-    role = role_of(user)
-    base = Installer.objects.select_related("user", "pod")
-    if role == Role.ADMIN:
-        return base
-    if role == Role.LEAD:
-        return base.filter(pod__in=pods_led_by(user))
-    if role == Role.INSTALLER:
-        return base.filter(user=user)
-    return base.none()
 
 
 def installers_matching(queryset: QuerySet[Installer], text: str) -> QuerySet[Installer]:

@@ -1,6 +1,8 @@
 """Writes to the organisation. Every change of an installer or a pod role goes
 through one of these functions, whatever the caller (API, page, admin, import,
-seed); each refuses what makes no sense with a ValidationError naming the field.
+seed). Each takes the `actor` (None: the system), asks the policies whether
+the actor may, refuses what makes no sense with a ValidationError naming the
+field, and writes its audit entry in its own transaction.
 """
 
 import datetime
@@ -11,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import policies
+from .audit import audit_record, audit_record_many_changes
 from .models import (
     STAGE_ORDER,
     Geography,
@@ -33,8 +37,10 @@ def role_groups_ensure() -> dict[str, Group]:
     return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
 
 
+@transaction.atomic
 def user_create(
     *,
+    actor: User | None,
     username: str,
     name: str,
     email: str = "",
@@ -42,6 +48,7 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """A login. Without a password the account cannot log in until one is set."""
+    policies.require(policies.is_system_or_admin(actor) or role == Role.INSTALLER)
     user = User(username=username, name=name, email=email)
     if password:
         user.set_password(password)
@@ -54,31 +61,74 @@ def user_create(
     user.save()
     if role is not None:
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    changes = {"username": username, "name": name, "email": email, "role": role or ""}
+    if password:
+        changes["password"] = password  # recorded as changed, never its value
+    audit_record(actor=actor, action="create", target=user, changes=changes)
     return user
 
 
 @transaction.atomic
-def geography_create(*, code: str, name: str, time_zone: str = "UTC", locale: str = "en") -> Geography:
+def geography_create(
+    *, actor: User | None, code: str, name: str, time_zone: str = "UTC", locale: str = "en"
+) -> Geography:
+    policies.require(policies.can_shape_organisation(actor))
     geography = Geography(code=code, name=name, time_zone=time_zone, locale=locale)
     geography.full_clean()
     geography.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        target=geography,
+        changes={"code": code, "name": name, "time_zone": time_zone, "locale": locale},
+    )
     return geography
 
 
 @transaction.atomic
-def vertical_create(*, code: str, name: str) -> Vertical:
+def vertical_create(*, actor: User | None, code: str, name: str) -> Vertical:
+    policies.require(policies.can_shape_organisation(actor))
     vertical = Vertical(code=code, name=name)
     vertical.full_clean()
     vertical.save()
+    audit_record(actor=actor, action="create", target=vertical, changes={"code": code, "name": name})
     return vertical
 
 
 @transaction.atomic
-def pod_create(*, code: str, name: str, vertical: Vertical, geography: Geography) -> Pod:
+def pod_create(*, actor: User | None, code: str, name: str, vertical: Vertical, geography: Geography) -> Pod:
+    policies.require(policies.can_shape_organisation(actor))
     pod = Pod(code=code, name=name, vertical=vertical, geography=geography)
     pod.full_clean()
     pod.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        target=pod,
+        changes={"code": code, "name": name, "vertical": vertical, "geography": geography},
+    )
     return pod
+
+
+@transaction.atomic
+def pod_update(*, actor: User | None, pod: Pod, name: str, vertical: Vertical, geography: Geography) -> bool:
+    """Rename a pod or move it to another vertical or geography; True if anything changed."""
+    policies.require(policies.can_shape_organisation(actor))
+    changes = _changes(pod, name=name, vertical=vertical, geography=geography)
+    if not changes:
+        return False
+    pod.name, pod.vertical, pod.geography = name, vertical, geography
+    pod.full_clean()
+    pod.save()
+    audit_record(actor=actor, action="update", target=pod, changes=changes)
+    return True
+
+
+def _changes(record, **values) -> dict:
+    """{field: (before, after)} for the values that differ from `record`'s."""
+    return {
+        field: (getattr(record, field), value) for field, value in values.items() if getattr(record, field) != value
+    }
 
 
 def pod_role_assign_validate(
@@ -103,13 +153,14 @@ def pod_role_assign_validate(
 
 @transaction.atomic
 def pod_role_assign(
-    *, pod: Pod, role: PodRole | str, user: User, started_on: datetime.date, phone: str = ""
+    *, actor: User | None, pod: Pod, role: PodRole | str, user: User, started_on: datetime.date, phone: str = ""
 ) -> PodMembership:
     """Make `user` the holder of `role` in `pod` from `started_on`.
 
     The current holder, if any, hands over on that date: their membership ends
     the day the new one starts, so there is never a gap or an overlap.
     """
+    policies.require(policies.can_shape_organisation(actor))
     role = PodRole(role)
     # Lock the pod so that two concurrent assignments of one role serialise.
     Pod.objects.select_for_update().filter(pk=pod.pk).first()
@@ -123,11 +174,23 @@ def pod_role_assign(
     membership.save()
     if role == PodRole.INSTALLER_LEAD:
         user.groups.add(Group.objects.get_or_create(name=Role.LEAD.value)[0])
+    audit_record(
+        actor=actor,
+        action="assign role",
+        target=pod,
+        changes={
+            "role": role.value,
+            "user": user,
+            "started_on": started_on,
+            "handed over by": current and current.user,
+        },
+    )
     return membership
 
 
 @transaction.atomic
-def pod_role_end(*, membership: PodMembership, ended_on: datetime.date) -> PodMembership:
+def pod_role_end(*, actor: User | None, membership: PodMembership, ended_on: datetime.date) -> PodMembership:
+    policies.require(policies.can_shape_organisation(actor))
     if membership.ended_on is not None:
         raise ValidationError(
             {"ended_on": _("This role ended on %(date)s already.") % {"date": membership.ended_on.isoformat()}}
@@ -137,12 +200,16 @@ def pod_role_end(*, membership: PodMembership, ended_on: datetime.date) -> PodMe
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor, action="end role", target=membership.pod, changes={"role": membership.role, "ended_on": ended_on}
+    )
     return membership
 
 
 @transaction.atomic
 def installer_hire(
     *,
+    actor: User | None,
     employee_id: str,
     name: str,
     pod: Pod,
@@ -154,6 +221,7 @@ def installer_hire(
     password: str | None = None,
 ) -> Installer:
     """A new installer with a login, at stage `hired`."""
+    policies.require(policies.can_hire_into(actor, pod))
     employee_id = employee_id.strip()
     if not employee_id:
         raise ValidationError({"employee_id": _("An employee id is required.")})
@@ -164,7 +232,9 @@ def installer_hire(
     username = (username or employee_id).strip().lower()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This login name is taken.")})
-    user = user_create(username=username, name=name.strip(), email=email, role=Role.INSTALLER, password=password)
+    user = user_create(
+        actor=actor, username=username, name=name.strip(), email=email, role=Role.INSTALLER, password=password
+    )
     installer = Installer(
         user=user,
         employee_id=employee_id,
@@ -176,7 +246,41 @@ def installer_hire(
     )
     installer.full_clean()
     installer.save()
+    audit_record(
+        actor=actor,
+        action="hire",
+        target=installer,
+        changes={
+            "employee_id": employee_id,
+            "pod": pod,
+            "level": installer.level,
+            "hiring_source": hiring_source,
+            "hired_on": hired_on,
+        },
+    )
     return installer
+
+
+@transaction.atomic
+def installer_update(*, actor: User | None, installer: Installer, name: str, pod: Pod) -> bool:
+    """Correct an installer's name or move them to another pod (the importer
+    keeps records in step with the HR file); True if anything changed. A move
+    between pods needs the right to change the installer and to hire into the new pod."""
+    policies.require(policies.can_change_installer(actor, installer) and policies.can_hire_into(actor, pod))
+    installer = _locked(installer)
+    changes = _changes(installer, pod=pod) | _changes(installer.user, name=name.strip())
+    if not changes:
+        return False
+    if "name" in changes:
+        installer.user.name = name.strip()
+        installer.user.full_clean()
+        installer.user.save(update_fields=["name"])
+    if "pod" in changes:
+        installer.pod = pod
+        installer.full_clean()
+        installer.save(update_fields=["pod", "updated_at"])
+    audit_record(actor=actor, action="update", target=installer, changes=changes)
+    return True
 
 
 def _locked(installer: Installer) -> Installer:
@@ -187,9 +291,10 @@ def _locked(installer: Installer) -> Installer:
 
 @transaction.atomic
 def installer_promote(
-    *, installer: Installer, to_level: Level | int, effective_on: datetime.date, by: User | None = None
+    *, actor: User | None, installer: Installer, to_level: Level | int, effective_on: datetime.date
 ) -> Promotion:
     """Record a promotion to a higher level and move the installer to it."""
+    policies.require(policies.can_change_installer(actor, installer))
     installer = _locked(installer)
     to_level = Level(to_level)
     if installer.has_left:
@@ -216,10 +321,16 @@ def installer_promote(
             }
         )
     promotion = Promotion(
-        installer=installer, from_level=installer.level, to_level=to_level, effective_on=effective_on, recorded_by=by
+        installer=installer, from_level=installer.level, to_level=to_level, effective_on=effective_on, recorded_by=actor
     )
     promotion.full_clean()
     promotion.save()
+    audit_record(
+        actor=actor,
+        action="promote",
+        target=installer,
+        changes={"level": (promotion.from_level, to_level.value), "effective_on": effective_on},
+    )
     installer.level = to_level
     installer.save(update_fields=["level", "updated_at"])
     return promotion
@@ -227,10 +338,11 @@ def installer_promote(
 
 @transaction.atomic
 def installer_separate(
-    *, installer: Installer, left_on: datetime.date, voluntary: bool, by: User | None = None
+    *, actor: User | None, installer: Installer, left_on: datetime.date, voluntary: bool
 ) -> Installer:
     """Record that an installer left, on which date and whether voluntarily.
     Their login is deactivated: they no longer reach the product."""
+    policies.require(policies.can_change_installer(actor, installer))
     installer = _locked(installer)
     if installer.has_left:
         raise ValidationError(
@@ -254,6 +366,7 @@ def installer_separate(
                 % {"date": latest.effective_on.isoformat()}
             }
         )
+    before = installer.stage
     installer.stage = Stage.LEFT
     installer.left_on = left_on
     installer.left_voluntarily = voluntary
@@ -261,11 +374,17 @@ def installer_separate(
     installer.save(update_fields=["stage", "left_on", "left_voluntarily", "updated_at"])
     installer.user.is_active = False
     installer.user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="separate",
+        target=installer,
+        changes={"stage": (before, Stage.LEFT.value), "left_on": left_on, "left_voluntarily": voluntary},
+    )
     return installer
 
 
 @transaction.atomic
-def installers_stage_advance(*, installers: list[Installer], stage: Stage | str) -> list[Installer]:
+def installers_stage_advance(*, actor: User | None, installers: list[Installer], stage: Stage | str) -> list[Installer]:
     """Move installers forward in the lifecycle (hired → bootcamp →
     onboarding → cleared), all or none. Higher apps call this when their
     records say so; it never moves backwards and never marks a separation
@@ -291,14 +410,15 @@ def installers_stage_advance(*, installers: list[Installer], stage: Stage | str)
             )
     if errors:
         raise ValidationError({"stage": errors})
-    moving = [i.pk for i in locked if i.stage != stage]
+    moving = [i for i in locked if i.stage != stage]
     if moving:
-        Installer.objects.filter(pk__in=moving).update(stage=stage, updated_at=timezone.now())
+        Installer.objects.filter(pk__in=[i.pk for i in moving]).update(stage=stage, updated_at=timezone.now())
+        audit_record_many_changes(actor=actor, action="advance stage", targets=moving, field="stage", after=stage)
     for installer in locked:
         installer.stage = stage
     return locked
 
 
-def installer_stage_advance(*, installer: Installer, stage: Stage | str) -> Installer:
+def installer_stage_advance(*, actor: User | None, installer: Installer, stage: Stage | str) -> Installer:
     """installers_stage_advance for one installer."""
-    return installers_stage_advance(installers=[installer], stage=stage)[0]
+    return installers_stage_advance(actor=actor, installers=[installer], stage=stage)[0]

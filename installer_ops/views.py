@@ -128,7 +128,7 @@ def installer_hire(request):
     form = HireForm(request.POST or None, pods=pods, initial={"hired_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            installer = services.installer_hire(**form.cleaned_data)
+            installer = services.installer_hire(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -167,7 +167,7 @@ def installer_promote(request, installer_id: int):
     form = PromoteForm(request.POST)
     if form.is_valid():
         try:
-            services.installer_promote(installer=installer, by=request.user, **form.cleaned_data)
+            services.installer_promote(actor=request.user, installer=installer, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -183,7 +183,7 @@ def installer_separate(request, installer_id: int):
     form = SeparateForm(request.POST)
     if form.is_valid():
         try:
-            services.installer_separate(installer=installer, by=request.user, **form.cleaned_data)
+            services.installer_separate(actor=request.user, installer=installer, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

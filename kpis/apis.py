@@ -3,24 +3,17 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from installer_ops.roles import Role, role_of
+from installer_ops.policies import require
 
-from . import jobs, selectors
+from . import jobs, policies, selectors
 from .models import KpiJob
 from .serializers import KpiJobSerializer, KpiQuerySerializer, KpiSnapshotSerializer, RecomputeSerializer
 
-READERS = (Role.EXECUTIVE, Role.ADMIN, Role.LEAD)  # aggregates only, no personal records
-RECOMPUTERS = (Role.EXECUTIVE, Role.ADMIN)
 MAX_ROWS = 2000
-
-
-def _require(user, roles) -> None:
-    if role_of(user) not in roles:
-        raise PermissionDenied
 
 
 class KpiListView(APIView):
@@ -30,10 +23,12 @@ class KpiListView(APIView):
     )
     def get(self, request):
         """Stored snapshots for one scope and grain, oldest period first."""
-        _require(request.user, READERS)
+        require(policies.can_read_kpis(request.user))
         query = KpiQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
+        if not policies.kpi_scope_readable(request.user, q["scope"], q.get("scope_id", 0)):
+            raise NotFound(f"No {q['scope']} with id {q.get('scope_id')}.")
         rows = selectors.kpi_snapshots(
             scope=q["scope"],
             scope_id=q.get("scope_id", 0),
@@ -50,7 +45,7 @@ class RecomputeView(APIView):
     @extend_schema(request=RecomputeSerializer, responses={202: KpiJobSerializer})
     def post(self, request):
         """Recompute the periods overlapping [since, until] in the background; answers 202 with the job."""
-        _require(request.user, RECOMPUTERS)
+        require(policies.can_recompute_kpis(request.user))
         body = RecomputeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job = jobs.kpi_job_request(by=request.user, **body.validated_data)
@@ -64,5 +59,5 @@ class RecomputeView(APIView):
 class KpiJobView(APIView):
     @extend_schema(responses=KpiJobSerializer, parameters=[OpenApiParameter("job_id", str, OpenApiParameter.PATH)])
     def get(self, request, job_id):
-        _require(request.user, RECOMPUTERS)
+        require(policies.can_recompute_kpis(request.user))
         return Response(KpiJobSerializer(get_object_or_404(KpiJob, pk=job_id)).data)

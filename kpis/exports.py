@@ -1,16 +1,15 @@
 """The dashboard's CSV export."""
 
-import csv
-
 from django.http import HttpResponse
+
+from installer_ops.csv_export import csv_response, csv_writer
 
 
 def dashboard_csv(data) -> HttpResponse:
     """What the dashboard shows, as CSV: the trend of each tile, the breakdown
     of the current period, and the cohort comparison."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kpis-{data.scope}-{data.scope_id}-{data.grain}.csv"'
-    writer = csv.writer(response)
+    response = csv_response(f"kpis-{data.scope}-{data.scope_id}-{data.grain}.csv")
+    writer = csv_writer(response)
     writer.writerow(
         [
             "kpi",

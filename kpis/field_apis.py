@@ -10,11 +10,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from installer_ops.policies import require
 from installer_ops.roles import Role, role_of
 
+from . import policies
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, Node, Visit
-from .selectors import field_rows_visible_to
+from .policies import field_rows_visible_to
 
 WRITERS = (Role.ADMIN,)  # integrations authenticate as an admin-role service account with a token
 MAX_BULK = 5000
@@ -82,6 +84,8 @@ class _FieldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     pod_path = "pod"
 
     def get_queryset(self):
+        # Field rows name installers: leads (their pods) and administrators only.
+        require(policies.can_read_field_data(self.request.user))
         return field_rows_visible_to(self.request.user, self.queryset, self.pod_path)
 
     @extend_schema(request=RowsSerializer, responses={201: None})

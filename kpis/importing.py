@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
 from installer_ops import services as org_services
+from installer_ops.audit import audit_record_event
 from installer_ops.models import LEVEL_BY_CODE, Geography, Installer, Level, Pod, Promotion, Vertical
 
 from .jobs import kpi_job_request
@@ -400,7 +401,7 @@ def _validate(parsed: dict[str, _Rows]) -> dict:
 def _write(plan: dict, by) -> ImportReport:
     report = ImportReport()
     errors: list[RowError] = []
-    _write_organisation(plan, report, errors)
+    _write_organisation(plan, report, errors, by)
     if errors:
         # Raised inside the transaction: everything written so far rolls back.
         raise ImportRefused(errors)
@@ -495,6 +496,20 @@ def _write(plan: dict, by) -> ImportReport:
         report.touch((r["resolved_at"] or r["opened_at"]).date())
     for r in plan.get("audits", []):
         report.touch(r["audited_on"])
+    # One entry per run, in the run's transaction; the organisation's
+    # services have written their own entries for each person and pod.
+    audit_record_event(
+        actor=by,
+        action="import",
+        object_type="field data import",
+        object_id=timezone.now().strftime("%Y%m%dT%H%M%S.%fZ"),
+        object_repr=", ".join(sorted(name for name in plan if plan[name])) or "no rows",
+        changes={
+            "created": dict(report.created),
+            "updated": dict(report.updated),
+            "unchanged": dict(report.unchanged),
+        },
+    )
     return report
 
 
@@ -529,7 +544,7 @@ def _upsert(report, label, model, keys, fields, objects):
     report.unchanged[label] += len(objects) - len(new) - len(changed)
 
 
-def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]) -> None:
+def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError], actor) -> None:
     """Organisation rows through the organisation's services, whose rules
     (promotions only upward and in order, no promotion after leaving...) then
     apply to imports too; a refusal becomes an error of the row."""
@@ -538,20 +553,21 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
     for row in plan.get("pods", []):
         vertical = verticals.get(row["vertical"].lower()) or verticals.get(slugify(row["vertical"]))
         if vertical is None:
-            vertical = org_services.vertical_create(code=slugify(row["vertical"]), name=row["vertical"])
+            vertical = org_services.vertical_create(actor=actor, code=slugify(row["vertical"]), name=row["vertical"])
             verticals[vertical.code] = verticals[vertical.name.lower()] = vertical
         geography = geographies.get(row["geography"].lower()) or geographies.get(slugify(row["geography"]))
         if geography is None:
-            geography = org_services.geography_create(code=slugify(row["geography"]), name=row["geography"])
+            geography = org_services.geography_create(
+                actor=actor, code=slugify(row["geography"]), name=row["geography"]
+            )
             geographies[geography.code] = geographies[geography.name.lower()] = geography
         pod = Pod.objects.filter(code=row["code"]).first()
         if pod is None:
-            org_services.pod_create(code=row["code"], name=row["name"], vertical=vertical, geography=geography)
+            org_services.pod_create(
+                actor=actor, code=row["code"], name=row["name"], vertical=vertical, geography=geography
+            )
             report.created["pods"] += 1
-        elif (pod.name, pod.vertical_id, pod.geography_id) != (row["name"], vertical.pk, geography.pk):
-            pod.name, pod.vertical, pod.geography = row["name"], vertical, geography
-            pod.full_clean()
-            pod.save()
+        elif org_services.pod_update(actor=actor, pod=pod, name=row["name"], vertical=vertical, geography=geography):
             report.updated["pods"] += 1
         else:
             report.unchanged["pods"] += 1
@@ -568,6 +584,7 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
             hired_level = first[0]["from_level"] if first else row["level"]
             try:
                 installer = org_services.installer_hire(
+                    actor=actor,
                     employee_id=row["employee_id"],
                     name=row["name"],
                     pod=pods[row["pod"]],
@@ -579,6 +596,9 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
                 continue
             report.created["installers"] += 1
             row["created"] = True
+        elif org_services.installer_update(actor=actor, installer=installer, name=row["name"], pod=pods[row["pod"]]):
+            report.updated["installers"] += 1
+            row["updated"] = True
         else:
             report.unchanged["installers"] += 1
         row["installer"] = installer
@@ -607,7 +627,7 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
                 break
             try:
                 org_services.installer_promote(
-                    installer=installer, to_level=row["to_level"], effective_on=row["effective_on"]
+                    actor=actor, installer=installer, to_level=row["to_level"], effective_on=row["effective_on"]
                 )
             except ValidationError as exc:
                 errors.append(RowError("promotions.csv", row["line"], "effective_on", " ".join(exc.messages)))
@@ -629,8 +649,11 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
             )
         if row["left_on"] and installer.left_on is None:
             try:
-                org_services.installer_separate(installer=installer, left_on=row["left_on"], voluntary=row["voluntary"])
+                org_services.installer_separate(
+                    actor=actor, installer=installer, left_on=row["left_on"], voluntary=row["voluntary"]
+                )
             except ValidationError as exc:
                 errors.append(RowError("installers.csv", row["line"], "left_on", " ".join(exc.messages)))
                 continue
-            report.updated["installers"] += 1
+            if not row.get("updated"):
+                report.updated["installers"] += 1

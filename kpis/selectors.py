@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
-from installer_ops.roles import Role, role_of
-from installer_ops.selectors import pods_visible_to
 
 from .models import LOWER_IS_BETTER, KpiCode, KpiSnapshot, KpiTarget, Scope
 from .periods import period_of
+from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
 
 # How each KPI reads: a rate (a fraction shown in percent), hours or days.
 UNITS = {
@@ -258,11 +257,3 @@ def kpi_snapshots(
     if end:
         snapshots = snapshots.filter(period_start__lte=end)
     return list(snapshots.order_by("kpi", "period_start")[:limit])
-
-
-def field_rows_visible_to(user, queryset, pod_path: str = "pod"):
-    """Field data (nodes, installs, visits, incidents, audits) in the pods the
-    user sees; installers read none of it (it is about everyone's work)."""
-    if role_of(user) == Role.INSTALLER:
-        return queryset.none()
-    return queryset.filter(**{f"{pod_path}__in": pods_visible_to(user)})

@@ -124,7 +124,7 @@ class ShadowAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request):
         serializer = ShadowAssignSerializer(data=request.data, installers=installers_visible_to(request.user))
         serializer.is_valid(raise_exception=True)
-        assignment = services.shadow_assign(by=request.user, **serializer.validated_data)
+        assignment = services.shadow_assign(actor=request.user, **serializer.validated_data)
         return Response(ShadowAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from installer_ops.models import Installer, Level, PodRole, Stage
+from installer_ops.models import PodRole, Stage
 
 from . import services
 from .models import ConfigProfile, Document, DocumentVersion, DrillScenario
+from .policies import mentors_available_to
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -76,7 +77,6 @@ def seed_onboarding(organisation, today) -> None:
     profile, _versions = load_reference_data()
 
     # Installers in onboarding: each a little further along than the last.
-    mentors = list(Installer.objects.filter(level__gte=Level.SENIOR_INSTALLER).exclude(stage=Stage.LEFT))
     scenarios = list(DrillScenario.objects.order_by("code"))
     newcomers = sorted(
         (i for e, i in organisation.installers.items() if organisation.target_stages[e] == Stage.ONBOARDING),
@@ -91,8 +91,9 @@ def seed_onboarding(organisation, today) -> None:
             continue  # kit issued, copies not yet acknowledged
         for version in (kit.runbook_version, kit.playbook_version):
             services.kit_acknowledge(kit=kit, version=version, by=installer.user)
-        mentor = next(m for m in mentors if m.pk != installer.pk)
-        assignment = services.shadow_assign(installer=installer, mentor=mentor, by=lead)
+        # A mentor the lead may pair them with: a senior of a pod they lead.
+        mentor = mentors_available_to(lead).exclude(pk=installer.pk).order_by("pod_id", "pk").first()
+        assignment = services.shadow_assign(actor=lead, installer=installer, mentor=mentor)
         confirmed_days = min(5, index + 2)  # 3, 4, 5, 5, 5
         for offset in range(confirmed_days):
             day = services.shadow_day_record(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from installer_ops.exceptions import DomainConflict
-from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Stage
+from installer_ops.models import Installer
 from installer_ops.roles import Role
 from installer_ops.selectors import installers_visible_to
 from installer_ops.views import role_required
@@ -21,6 +21,7 @@ from installer_ops.views import role_required
 from . import selectors, services
 from .forms import DrillResultForm, DrillScheduleForm, KitForm, MentorForm, ShadowDayForm
 from .models import Day1Kit, DrillOutcome, OutageDrill, ShadowAssignment
+from .policies import mentors_available_to
 
 lead_page = role_required(Role.LEAD, Role.ADMIN)
 
@@ -64,13 +65,7 @@ def installer_onboarding(request, installer_id: int):
         .first()
     )
     assignments = ShadowAssignment.objects.filter(installer=installer).select_related("mentor__user")
-    mentors = (
-        installers_visible_to(request.user)
-        .filter(level__gte=MENTOR_MIN_LEVEL)
-        .exclude(stage=Stage.LEFT)
-        .exclude(pk=installer.pk)
-        .order_by("user__name")
-    )
+    mentors = mentors_available_to(request.user).exclude(pk=installer.pk).order_by("user__name")
     return render(
         request,
         "onboarding/installer.html",
@@ -150,7 +145,7 @@ def mentor_assign(request, installer_id: int):
     def action(installer):
         mentors = installers_visible_to(request.user).exclude(pk=installer.pk)
         data = _form_or_refuse(MentorForm(request.POST, mentors=mentors))
-        assignment = services.shadow_assign(installer=installer, mentor=data["mentor"], by=request.user)
+        assignment = services.shadow_assign(actor=request.user, installer=installer, mentor=data["mentor"])
         return _("%(name)s shadows %(mentor)s.") % {"name": installer.name, "mentor": assignment.mentor.name}
 
     return _act(request, installer_id, action)

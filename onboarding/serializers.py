@@ -113,13 +113,15 @@ class ShadowAssignmentSerializer(serializers.ModelSerializer):
 
 
 class ShadowAssignSerializer(serializers.Serializer):
+    # Both read as unknown outside the caller's scope, like a missing id.
     installer = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.none())
-    mentor = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.all())
+    mentor = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.none())
 
     def __init__(self, *args, installers=None, **kwargs):
         super().__init__(*args, **kwargs)
         if installers is not None:
             self.fields["installer"].queryset = installers
+            self.fields["mentor"].queryset = installers
 
 
 class ShadowDaySerializer(serializers.ModelSerializer):

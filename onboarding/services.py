@@ -15,6 +15,7 @@ from bootcamp.models import Enrollment
 from bootcamp.selectors import enrollments_progress
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Level, Stage, User
+from installer_ops.policies import can_change_installer, require
 from installer_ops.services import installers_stage_advance
 
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     ShadowAssignment,
     ShadowDay,
 )
+from .policies import mentor_known_to
 from .selectors import current_document_version, installer_readiness
 
 
@@ -178,7 +180,12 @@ def kit_acknowledge(*, kit: Day1Kit, version: DocumentVersion, by: User) -> Day1
 
 
 @transaction.atomic
-def shadow_assign(*, installer: Installer, mentor: Installer, by: User) -> ShadowAssignment:
+def shadow_assign(*, actor: User | None, installer: Installer, mentor: Installer) -> ShadowAssignment:
+    """Pair `installer` with `mentor` for the shadow week (idempotent). A
+    mentor outside the actor's scope is refused without a word about them."""
+    require(can_change_installer(actor, installer))
+    if not mentor_known_to(actor, mentor):
+        raise ValidationError({"mentor": _("No such installer.")})
     if mentor.pk == installer.pk:
         raise ValidationError({"mentor": _("An installer cannot shadow themselves.")})
     if mentor.level < MENTOR_MIN_LEVEL:
@@ -193,7 +200,7 @@ def shadow_assign(*, installer: Installer, mentor: Installer, by: User) -> Shado
     existing = ShadowAssignment.objects.filter(installer=installer, mentor=mentor).first()
     if existing:
         return existing
-    assignment = ShadowAssignment(installer=installer, mentor=mentor, assigned_by=by)
+    assignment = ShadowAssignment(installer=installer, mentor=mentor, assigned_by=actor)
     assignment.full_clean()
     assignment.save()
     return assignment
@@ -275,7 +282,7 @@ def onboarding_stage_sync(*, installers: list[Installer] | None = None) -> int:
         queryset = queryset.filter(installer__in=installers)
     complete = [p.enrollment.installer for p in enrollments_progress(list(queryset)) if p.complete]
     if complete:
-        installers_stage_advance(installers=complete, stage=Stage.ONBOARDING)
+        installers_stage_advance(actor=None, installers=complete, stage=Stage.ONBOARDING)
     return len(complete)
 
 
@@ -301,7 +308,7 @@ def installer_clear(*, installer: Installer, by: User) -> Clearance:
     clearance.full_clean()
     clearance.save()
     if installer.stage != Stage.CLEARED:
-        installers_stage_advance(installers=[installer], stage=Stage.CLEARED)
+        installers_stage_advance(actor=by, installers=[installer], stage=Stage.CLEARED)
     return clearance
 
 

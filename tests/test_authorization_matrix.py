@@ -38,6 +38,8 @@ LISTS = {
     "shadow-day-list", "drill-list", "node-list", "install-list", "visit-list", "incident-list", "audit-list",
     "api-sync", "api-kpis-recompute",
 }  # fmt: skip
+# Administrators only: everyone else is refused (403) without the target's data.
+ADMIN_ONLY = {"api-audit-log"}
 PERSONAL = "personal"  # also refused to another installer of the same pod and to executives
 # Object routes: how to reach the target's object, and whether it is a personal record.
 OBJECTS = {
@@ -108,7 +110,7 @@ def routes():
 
 
 def test_every_route_has_a_rule():
-    unruled = set(routes()) - OPEN - LISTS - set(OBJECTS)
+    unruled = set(routes()) - OPEN - LISTS - ADMIN_ONLY - set(OBJECTS)
     assert not unruled, f"routes without an authorization rule: {sorted(unruled)}"
     assert not (set(OBJECTS) - set(routes())), "rules for routes that no longer exist"
 
@@ -202,7 +204,68 @@ def test_lists_show_the_other_pod_none_of_the_targets_rows(client, target):
             body = response.content.decode(errors="replace")
             if response.status_code >= 500 or any(m in body for m in [MARKER, *FIELD_MARKERS]):
                 leaks.append(f"{who} -> {url}: {response.status_code}")
+        # Executives read aggregates of every pod, never a person's record.
+        client.force_login(target.personal_viewers["executive"])
+        response = client.get(url)
+        if response.status_code >= 500 or MARKER in response.content.decode(errors="replace"):
+            leaks.append(f"executive -> {url}: {response.status_code}")
     assert not leaks, "\n".join(leaks)
+
+
+def test_admin_only_routes_refuse_everyone_else(client, target):
+    refused = []
+    for rule, (_name, path) in routes().items():
+        if rule not in ADMIN_ONLY:
+            continue
+        url = url_for(path, {})
+        for who, user in {
+            **target.viewers,
+            **target.personal_viewers,
+            "lead of the pod": target.lead,
+            "the installer": target.installer.user,
+        }.items():
+            client.force_login(user)
+            for response in (client.get(url), client.get(url + "?format=csv")):
+                if response.status_code != 403 or MARKER in response.content.decode(errors="replace"):
+                    refused.append(f"{who} -> {url}: {response.status_code}")
+    assert not refused, "\n".join(refused)
+
+
+def test_kpis_of_another_pod_or_cohort_answer_as_an_unknown_id(client, target):
+    """A lead reads the figures of the pods they lead and the cohorts they
+    see; another pod's or cohort's answer exactly as an id that does not exist."""
+    outsider = target.viewers["lead of another pod"]
+    client.force_login(outsider)
+    for scope, scope_id in (("pod", target.pod.pk), ("cohort", target.cohort.pk)):
+        theirs = client.get(f"/api/v1/kpis/?scope={scope}&scope_id={scope_id}&grain=month")
+        unknown = client.get(f"/api/v1/kpis/?scope={scope}&scope_id=999999&grain=month")
+        assert theirs.status_code == unknown.status_code == 404, (scope, theirs.status_code)
+        assert theirs.json().keys() == unknown.json().keys()
+    assert client.get("/api/v1/kpis/?scope=org&grain=month").status_code == 200
+    client.force_login(target.lead)
+    for scope, scope_id in (("pod", target.pod.pk), ("cohort", target.cohort.pk)):
+        assert client.get(f"/api/v1/kpis/?scope={scope}&scope_id={scope_id}&grain=month").status_code == 200
+    client.force_login(target.viewers["installer of another pod"])
+    assert client.get("/api/v1/kpis/?scope=org&grain=month").status_code == 403
+
+
+def test_a_cohort_of_two_pods_shows_each_lead_only_their_pods_installers(client, target):
+    """The cohort's matrix, its CSV and the enrollment list, seen by the lead
+    of the other pod the cohort trains: their own installer, not the target."""
+    other_lead = target.viewers["lead of another pod"]
+    other_pod = target.b.pod_b
+    target.cohort.pods.add(other_pod)
+    theirs = InstallerFactory(pod=other_pod, user__name="Olaf Ownpod")
+    from bootcamp import services as bootcamp_services
+
+    bootcamp_services.enrollment_bulk_create(cohort=target.cohort, installers=[theirs])
+    client.force_login(other_lead)
+    for url in (f"/lead/cohorts/{target.cohort.pk}/", f"/lead/cohorts/{target.cohort.pk}/progress.csv"):
+        body = client.get(url).content.decode()
+        assert "Olaf Ownpod" in body and MARKER not in body, url
+    for url in ("/api/v1/enrollments/", f"/api/v1/enrollments/?cohort={target.cohort.pk}"):
+        listed = {row["installer"] for row in client.get(url).json()["results"]}
+        assert listed == {theirs.pk}, url
 
 
 def test_the_markers_do_show_to_those_in_scope(client, target):

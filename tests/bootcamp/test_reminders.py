@@ -48,9 +48,59 @@ def test_a_completed_module_is_not_reminded(bootcamp, django_capture_on_commit_c
     assert b.other.name in lead_mail.body and b.installer.name not in lead_mail.body
 
 
-def test_nothing_is_sent_before_anything_is_due(bootcamp, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        send_overdue_reminders.delay("2026-11-04")  # module 1 is due today, not overdue
-    assert len(callbacks) == 1  # the job ran to its end
+def test_nothing_is_sent_before_anything_is_due(bootcamp):
+    from bootcamp.models import ReminderRun
+
+    send_overdue_reminders.delay("2026-11-04")  # module 1 is due today, not overdue
+    assert ReminderRun.objects.filter(day=datetime.date(2026, 11, 4)).exists()  # the job ran to its end
     assert mail.outbox == []
     assert not ReminderLog.objects.exists()
+
+
+class FlakyMailServer:
+    """The locmem backend, refusing every send while `down` (as SMTP would)."""
+
+    down = True
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.inner = EmailBackend(*args, **kwargs)
+
+    def open(self):
+        return self.inner.open()
+
+    def close(self):
+        return self.inner.close()
+
+    def send_messages(self, messages):
+        if FlakyMailServer.down:
+            raise ConnectionRefusedError("the mail server is down")
+        return self.inner.send_messages(messages)
+
+
+def test_reminders_are_delivered_exactly_once_when_the_mail_server_fails_and_recovers(bootcamp, settings):
+    from bootcamp.models import ReminderRun
+    from bootcamp.reminders import overdue_reminders_send, reminders_catch_up
+
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyMailServer"
+    FlakyMailServer.down = True
+    with pytest.raises(ConnectionRefusedError):
+        overdue_reminders_send(today=THURSDAY)
+    assert mail.outbox == []
+    # Recorded, not delivered, and the day is not over: the sweep will try again.
+    assert ReminderLog.objects.filter(delivered_at__isnull=True).count() == 4
+    assert not ReminderRun.objects.filter(day=THURSDAY).exists()
+
+    FlakyMailServer.down = False
+    assert overdue_reminders_send(today=THURSDAY) == 3  # the retry sends what failed
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [bootcamp.installer.user.email, bootcamp.other.user.email, bootcamp.lead_a.email]
+    )
+    assert not ReminderLog.objects.filter(delivered_at__isnull=True).exists()
+    assert ReminderRun.objects.filter(day=THURSDAY).exists()
+    # Another retry, or the catch-up sweep, sends nothing more.
+    assert overdue_reminders_send(today=THURSDAY) == 0
+    late = datetime.datetime.combine(THURSDAY, datetime.time(23, 0), tzinfo=datetime.UTC)
+    assert reminders_catch_up(now=late) is None
+    assert len(mail.outbox) == 3

@@ -41,7 +41,11 @@ def test_a_lead_who_hands_over_their_pod_loses_sight_of_it(api, org):
 
     new_lead = UserFactory()
     services.pod_role_assign(
-        pod=org.pod_a, role="installer_lead", user=new_lead, started_on=org.pod_a.memberships.get().started_on
+        actor=None,
+        pod=org.pod_a,
+        role="installer_lead",
+        user=new_lead,
+        started_on=org.pod_a.memberships.get().started_on,
     )
     assert api.as_user(org.lead_a).get(f"/api/v1/pods/{org.pod_a.pk}/").status_code == 404
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def hire(pod, **kwargs):
     defaults = {"employee_id": "E1", "name": "Ada Installer", "pod": pod, "hired_on": D(2025, 1, 6)}
-    return services.installer_hire(**{**defaults, **kwargs})
+    return services.installer_hire(actor=None, **{**defaults, **kwargs})
 
 
 def test_hire_creates_login_in_installer_group_at_stage_hired():
@@ -38,7 +38,9 @@ def test_hire_refuses_a_duplicate_employee_id_and_leaves_nothing():
 
 def test_promotion_moves_level_up_and_records_from_and_to():
     installer = hire(PodFactory())
-    promotion = services.installer_promote(installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
+    promotion = services.installer_promote(
+        actor=None, installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1)
+    )
     installer.refresh_from_db()
     assert installer.level == Level.INSTALLER_2
     assert (promotion.from_level, promotion.to_level) == (Level.INSTALLER_1, Level.INSTALLER_2)
@@ -48,32 +50,38 @@ def test_promotion_moves_level_up_and_records_from_and_to():
 def test_promotion_downward_or_sideways_is_refused(to_level):
     installer = hire(PodFactory())
     with pytest.raises(ValidationError) as exc:
-        services.installer_promote(installer=installer, to_level=to_level, effective_on=D(2025, 6, 1))
+        services.installer_promote(actor=None, installer=installer, to_level=to_level, effective_on=D(2025, 6, 1))
     assert "to_level" in exc.value.message_dict
     assert not Promotion.objects.exists()
 
 
 def test_promotion_of_someone_who_left_is_refused():
     installer = hire(PodFactory())
-    services.installer_separate(installer=installer, left_on=D(2025, 5, 1), voluntary=True)
+    services.installer_separate(actor=None, installer=installer, left_on=D(2025, 5, 1), voluntary=True)
     with pytest.raises(ValidationError, match="has left"):
-        services.installer_promote(installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
+        services.installer_promote(
+            actor=None, installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1)
+        )
 
 
 def test_promotion_before_hire_or_before_the_last_promotion_is_refused():
     installer = hire(PodFactory())
     with pytest.raises(ValidationError) as exc:
-        services.installer_promote(installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2024, 12, 31))
+        services.installer_promote(
+            actor=None, installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2024, 12, 31)
+        )
     assert "effective_on" in exc.value.message_dict
-    services.installer_promote(installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
+    services.installer_promote(actor=None, installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
     with pytest.raises(ValidationError) as exc:
-        services.installer_promote(installer=installer, to_level=Level.SENIOR_INSTALLER, effective_on=D(2025, 5, 1))
+        services.installer_promote(
+            actor=None, installer=installer, to_level=Level.SENIOR_INSTALLER, effective_on=D(2025, 5, 1)
+        )
     assert "effective_on" in exc.value.message_dict
 
 
 def test_separation_records_date_and_kind_and_deactivates_the_login():
     installer = hire(PodFactory())
-    services.installer_separate(installer=installer, left_on=D(2025, 9, 30), voluntary=False)
+    services.installer_separate(actor=None, installer=installer, left_on=D(2025, 9, 30), voluntary=False)
     installer.refresh_from_db()
     installer.user.refresh_from_db()
     assert (installer.stage, installer.left_on, installer.left_voluntarily) == (Stage.LEFT, D(2025, 9, 30), False)
@@ -82,29 +90,29 @@ def test_separation_records_date_and_kind_and_deactivates_the_login():
 
 def test_separating_twice_is_refused():
     installer = hire(PodFactory())
-    services.installer_separate(installer=installer, left_on=D(2025, 9, 30), voluntary=True)
+    services.installer_separate(actor=None, installer=installer, left_on=D(2025, 9, 30), voluntary=True)
     with pytest.raises(ValidationError, match="left on 2025-09-30 already"):
-        services.installer_separate(installer=installer, left_on=D(2025, 10, 30), voluntary=True)
+        services.installer_separate(actor=None, installer=installer, left_on=D(2025, 10, 30), voluntary=True)
 
 
 def test_separation_before_hire_or_before_a_promotion_is_refused():
     installer = hire(PodFactory())
     with pytest.raises(ValidationError):
-        services.installer_separate(installer=installer, left_on=D(2024, 1, 1), voluntary=True)
-    services.installer_promote(installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
+        services.installer_separate(actor=None, installer=installer, left_on=D(2024, 1, 1), voluntary=True)
+    services.installer_promote(actor=None, installer=installer, to_level=Level.INSTALLER_2, effective_on=D(2025, 6, 1))
     with pytest.raises(ValidationError):
-        services.installer_separate(installer=installer, left_on=D(2025, 5, 1), voluntary=True)
+        services.installer_separate(actor=None, installer=installer, left_on=D(2025, 5, 1), voluntary=True)
     installer.refresh_from_db()
     assert installer.stage == Stage.HIRED
 
 
 def test_stage_moves_forward_only():
     installer = hire(PodFactory())
-    services.installer_stage_advance(installer=installer, stage=Stage.ONBOARDING)
+    services.installer_stage_advance(actor=None, installer=installer, stage=Stage.ONBOARDING)
     with pytest.raises(ValidationError):
-        services.installer_stage_advance(installer=installer, stage=Stage.BOOTCAMP)
+        services.installer_stage_advance(actor=None, installer=installer, stage=Stage.BOOTCAMP)
     with pytest.raises(ValidationError):
-        services.installer_stage_advance(installer=installer, stage=Stage.LEFT)
+        services.installer_stage_advance(actor=None, installer=installer, stage=Stage.LEFT)
     installer.refresh_from_db()
     assert installer.stage == Stage.ONBOARDING
 
@@ -112,8 +120,8 @@ def test_stage_moves_forward_only():
 def test_role_handover_ends_the_previous_holder_the_day_the_new_one_starts():
     pod = PodFactory()
     first, second = UserFactory(), UserFactory()
-    services.pod_role_assign(pod=pod, role=PodRole.INSTALLER_LEAD, user=first, started_on=D(2025, 1, 1))
-    services.pod_role_assign(pod=pod, role=PodRole.INSTALLER_LEAD, user=second, started_on=D(2025, 7, 1))
+    services.pod_role_assign(actor=None, pod=pod, role=PodRole.INSTALLER_LEAD, user=first, started_on=D(2025, 1, 1))
+    services.pod_role_assign(actor=None, pod=pod, role=PodRole.INSTALLER_LEAD, user=second, started_on=D(2025, 7, 1))
     rows = list(PodMembership.objects.filter(pod=pod).order_by("started_on").values_list("user", "ended_on"))
     assert rows == [(first.pk, D(2025, 7, 1)), (second.pk, None)]
     assert second.groups.filter(name="lead").exists()
@@ -122,12 +130,16 @@ def test_role_handover_ends_the_previous_holder_the_day_the_new_one_starts():
 def test_role_handover_to_the_holder_or_backdated_is_refused():
     pod = PodFactory()
     holder = UserFactory()
-    services.pod_role_assign(pod=pod, role=PodRole.PRODUCT_LIAISON, user=holder, started_on=D(2025, 3, 1))
+    services.pod_role_assign(actor=None, pod=pod, role=PodRole.PRODUCT_LIAISON, user=holder, started_on=D(2025, 3, 1))
     with pytest.raises(ValidationError) as exc:
-        services.pod_role_assign(pod=pod, role=PodRole.PRODUCT_LIAISON, user=holder, started_on=D(2025, 4, 1))
+        services.pod_role_assign(
+            actor=None, pod=pod, role=PodRole.PRODUCT_LIAISON, user=holder, started_on=D(2025, 4, 1)
+        )
     assert "user" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.pod_role_assign(pod=pod, role=PodRole.PRODUCT_LIAISON, user=UserFactory(), started_on=D(2025, 2, 1))
+        services.pod_role_assign(
+            actor=None, pod=pod, role=PodRole.PRODUCT_LIAISON, user=UserFactory(), started_on=D(2025, 2, 1)
+        )
     assert "started_on" in exc.value.message_dict
 
 

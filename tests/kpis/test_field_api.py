@@ -67,7 +67,7 @@ def test_one_row_and_its_errors(api, integration):
     assert unknown_field.status_code == 400
 
 
-def test_only_admins_write_and_installers_read_nothing(api, org):
+def test_only_admins_write_and_only_leads_and_admins_read(api, org):
     payload = {
         "audit_id": "A-1",
         "pod_code": org.pod_a.code,
@@ -79,7 +79,12 @@ def test_only_admins_write_and_installers_read_nothing(api, org):
     assert api.as_user(org.lead_a).post("/api/v1/audits/", payload, format="json").status_code == 403
     assert api.as_user(org.admin).post("/api/v1/audits/", payload, format="json").status_code == 201
     assert Audit.objects.get().passed is True
-    assert api.as_user(org.installer_a1.user).get("/api/v1/audits/").json()["count"] == 0
+    # Rows name installers and findings: personal records, not aggregates.
+    assert api.as_user(org.installer_a1.user).get("/api/v1/audits/").status_code == 403
+    assert api.as_user(org.executive).get("/api/v1/audits/").status_code == 403
+    assert api.as_user(org.executive).get(f"/api/v1/audits/{Audit.objects.get().pk}/").status_code == 403
+    assert api.as_user(org.lead_a).get("/api/v1/audits/").json()["count"] == 1
+    assert api.as_user(org.lead_b).get("/api/v1/audits/").json()["count"] == 0
 
 
 def test_field_lists_run_a_fixed_number_of_queries(api, integration):

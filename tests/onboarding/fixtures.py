@@ -51,7 +51,7 @@ def onboarding(bootcamp):
         return kit
 
     def shadow(days=5, confirm=True, start=0):
-        assignment = services.shadow_assign(installer=o.installer, mentor=o.mentor, by=o.lead)
+        assignment = services.shadow_assign(actor=o.lead, installer=o.installer, mentor=o.mentor)
         for offset in range(start, start + days):
             day = services.shadow_day_record(
                 assignment=assignment,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from installer_ops.audit import audit_source
 from kpis.importing import ImportRefused, field_data_import, read_directory
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"{directory} holds none of the import files (pods.csv, installers.csv, ...)")
         try:
-            report = field_data_import(files=files)
+            with audit_source("import"):
+                report = field_data_import(files=files)
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{directory / error.file}:{error.line}: {error.column}: {error.reason}")
