@@ -159,6 +159,7 @@ def seed(count: int):
     pod = PodFactory(code="load")
     installers = [InstallerFactory(pod=pod) for _ in range(count)]
     cohort = bootcamp_services.cohort_create(
+        actor=None,
         name="Load",
         program_version=version,
         start_on=timezone.localdate(),
@@ -166,7 +167,7 @@ def seed(count: int):
         pods=[pod],
         capacity=count,
     )
-    enrollments = bootcamp_services.enrollment_bulk_create(cohort=cohort, installers=installers)
+    enrollments = bootcamp_services.enrollment_bulk_create(actor=None, cohort=cohort, installers=installers)
     items = [item.pk for module in version.modules.order_by("position") for item in module.items.order_by("position")]
     made = Token.objects.bulk_create([Token(user=i.user, key=Token.generate_key()) for i in installers])
     tokens = {t.user_id: t.key for t in made}

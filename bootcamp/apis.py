@@ -10,14 +10,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from installer_ops.permissions import ReadAnyWriteAdmin, ReadScopedWriteLead
+from installer_ops.permissions import ReadScopedWriteLead
 from installer_ops.roles import Role, role_of
 from installer_ops.selectors import installers_visible_to, pods_led_by, pods_visible_to
 
-from . import selectors, services
+from . import policies, selectors, services
 from .filters import EnrollmentFilter
 from .models import Item
 from .serializers import (
@@ -34,11 +35,20 @@ from .serializers import (
 )
 
 
+class ProgramAuthoring(BasePermission):
+    """Everyone logged in reads programs; writing asks the policy (leads and administrators)."""
+
+    def has_permission(self, request, view):
+        if not request.user.is_authenticated:
+            return False
+        return request.method in SAFE_METHODS or policies.can_author_programs(request.user)
+
+
 class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Program templates with every version's modules and items."""
 
     serializer_class = ProgramSerializer
-    permission_classes = [ReadAnyWriteAdmin]
+    permission_classes = [ProgramAuthoring]
 
     def get_queryset(self):
         return (
@@ -57,10 +67,10 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         version = services.program_version_create(
-            program=program, working_days=data["working_days"], modules=data["modules"]
+            actor=request.user, program=program, working_days=data["working_days"], modules=data["modules"]
         )
         if data["publish"]:
-            version = services.program_version_publish(version=version)
+            version = services.program_version_publish(actor=request.user, version=version)
         version = selectors.program_versions_with_outline().get(pk=version.pk)
         return Response(ProgramVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -95,7 +105,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         pods = pods_visible_to(request.user) if role_of(request.user) == Role.ADMIN else pods_led_by(request.user)
         serializer = CohortCreateSerializer(data=request.data, pods=pods)
         serializer.is_valid(raise_exception=True)
-        cohort = services.cohort_create(lead=request.user, **serializer.validated_data)
+        cohort = services.cohort_create(actor=request.user, **serializer.validated_data)
         cohort = self.get_queryset().get(pk=cohort.pk)
         return Response(CohortSerializer(self._summaries([cohort])[0]).data, status=status.HTTP_201_CREATED)
 
@@ -107,7 +117,7 @@ class CohortViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = BulkEnrollSerializer(data=request.data, installers=installers_visible_to(request.user))
         serializer.is_valid(raise_exception=True)
         enrollments = services.enrollment_bulk_create(
-            cohort=cohort, installers=serializer.validated_data["installers"], by=request.user
+            actor=request.user, cohort=cohort, installers=serializer.validated_data["installers"]
         )
         visible = selectors.enrollments_visible_to(request.user).in_bulk([e.pk for e in enrollments])
         shaped = selectors.enrollment_states([visible[e.pk] for e in enrollments])  # in the order sent
@@ -139,7 +149,7 @@ class SyncView(APIView):
         serializer = SyncRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outcome = services.sync_batch_apply(
-            user=request.user,
+            actor=request.user,
             device_id=serializer.validated_data["device_id"],
             events=serializer.validated_data["events"],
         )
@@ -164,9 +174,9 @@ class EnrollmentSignoffView(APIView):
         if item is None:
             raise ValidationError({"item": [_("Unknown item.")]})
         services.enrollment_signoff_record(
+            actor=request.user,
             enrollment=enrollment,
             item=item,
-            by=request.user,
             action=serializer.validated_data["action"],
             comment=serializer.validated_data["comment"],
         )

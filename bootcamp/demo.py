@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from installer_ops.demo import DemoOrganisation
-from installer_ops.models import Stage
+from installer_ops.models import PodRole, Stage
 
 from . import services
 from .calendar import nth_working_day
@@ -25,7 +25,7 @@ REJECTION = "The certificate chain was not verified before enrolment: redo it wi
 
 
 def load_default_program() -> ProgramVersion:
-    return services.program_load(**json.loads(PROGRAM.read_text(encoding="utf-8")))
+    return services.program_load(actor=None, **json.loads(PROGRAM.read_text(encoding="utf-8")))
 
 
 def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
@@ -35,10 +35,13 @@ def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
     spec = services.program_version_spec(first)
     revision = data["revision"]
     spec["modules"][revision["module"] - 1]["items"].append(revision["add_item"])
-    latest = services.program_version_publish(version=services.program_version_revise(version=first, **spec))
+    latest = services.program_version_publish(
+        actor=None, version=services.program_version_revise(actor=None, version=first, **spec)
+    )
     for cohort_spec in data["cohorts"]:
         start_on = _start_on(today, cohort_spec)
         cohort = services.cohort_create(
+            actor=None,
             name=f"{cohort_spec['region']} {start_on:%B %Y}",
             program_version=first if cohort_spec.get("version") == 1 else latest,
             start_on=start_on,
@@ -53,7 +56,7 @@ def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
             and installer.pod.code in cohort_spec["pods"]
         ]
         enrollments = services.enrollment_bulk_create(
-            cohort=cohort, installers=installers[: cohort_spec.get("limit", len(installers))]
+            actor=None, cohort=cohort, installers=installers[: cohort_spec.get("limit", len(installers))]
         )
         if cohort_spec["progress"] != "none":
             for enrollment in enrollments:
@@ -93,6 +96,7 @@ def _seed_graduates(
         pods = {installer.pod for installer in group}
         lead = leads.get(group[0].pod.geography_id, organisation.users["lead"])
         cohort = services.cohort_create(
+            actor=None,
             name=f"{group[0].pod.geography.name} {start_on:%B %Y}",
             program_version=version,
             start_on=start_on,
@@ -100,7 +104,7 @@ def _seed_graduates(
             pods=sorted(pods, key=lambda p: p.code),
             capacity=max(12, len(group)),
         )
-        for enrollment in services.enrollment_bulk_create(cohort=cohort, installers=group):
+        for enrollment in services.enrollment_bulk_create(actor=None, cohort=cohort, installers=group):
             _work_through(cohort, enrollment, today, complete=True, rng=rng)
 
 
@@ -144,11 +148,20 @@ def _work_through(cohort: Cohort, enrollment, today: datetime.date, *, complete:
             if item.needs_signoff and (complete or rng.random() < 0.6):
                 signoffs.append(item)
     user = enrollment.installer.user
-    services.sync_batch_apply(user=user, device_id=f"demo-tablet-{enrollment.installer.employee_id}", events=events)
+    services.sync_batch_apply(actor=user, device_id=f"demo-tablet-{enrollment.installer.employee_id}", events=events)
+    # The lead of the installer's pod signs off (a cohort may train several pods).
+    signer = pods_led_by_user_of(enrollment.installer.pod) or cohort.lead
     for index, item in enumerate(signoffs):
         if not complete and index == 0 and rng.random() < 0.5:
             services.enrollment_signoff_record(
-                enrollment=enrollment, item=item, by=cohort.lead, action="reject", comment=REJECTION
+                actor=signer, enrollment=enrollment, item=item, action="reject", comment=REJECTION
             )
             continue
-        services.enrollment_signoff_record(enrollment=enrollment, item=item, by=cohort.lead, action="sign_off")
+        services.enrollment_signoff_record(actor=signer, enrollment=enrollment, item=item, action="sign_off")
+
+
+def pods_led_by_user_of(pod):
+    """The active installer lead of `pod`, or None."""
+    membership = pod.memberships.filter(role=PodRole.INSTALLER_LEAD, ended_on__isnull=True).select_related("user")
+    first = membership.first()
+    return first.user if first else None

@@ -5,7 +5,7 @@ cohort that also trains other leads' pods."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from installer_ops.policies import installers_visible_to, pods_led_by
+from installer_ops.policies import installers_visible_to, is_system_or_admin, pods_led_by
 from installer_ops.roles import Role, role_of
 
 from .models import Cohort, Enrollment, Program
@@ -37,3 +37,33 @@ def enrollments_visible_to(user) -> QuerySet[Enrollment]:
 def programs_visible_to(user) -> QuerySet[Program]:
     # Program templates are no secret to anyone logged in.
     return Program.objects.all()
+
+
+# --- predicates ---------------------------------------------------------------------------
+
+
+def can_author_programs(actor) -> bool:
+    """Program templates: leads and administrators build and publish them."""
+    return is_system_or_admin(actor) or role_of(actor) == Role.LEAD
+
+
+def can_plan_cohort(actor, pods) -> bool:
+    """A lead plans cohorts for pods they lead; an administrator for any pod."""
+    if is_system_or_admin(actor):
+        return True
+    if role_of(actor) != Role.LEAD:
+        return False
+    led = set(pods_led_by(actor).values_list("pk", flat=True))
+    return all(pod.pk in led for pod in pods)
+
+
+def can_enrol(actor, cohort: Cohort) -> bool:
+    """The cohort's lead, or an administrator, enrols installers in it."""
+    return is_system_or_admin(actor) or (role_of(actor) == Role.LEAD and cohort.lead_id == actor.pk)
+
+
+def can_sign_off(actor, enrollment: Enrollment) -> bool:
+    """The lead of the installer's pod, or an administrator, signs off their items."""
+    if is_system_or_admin(actor):
+        return True
+    return role_of(actor) == Role.LEAD and installers_visible_to(actor).filter(pk=enrollment.installer_id).exists()

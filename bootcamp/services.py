@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from installer_ops.audit import audit_record, audit_record_many
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, Pod, Stage, User
-from installer_ops.roles import Role, role_of
+from installer_ops.policies import installers_visible_to, require
 from installer_ops.services import installers_stage_advance
 
+from . import policies
 from .models import CheckoffEvent, Cohort, Enrollment, EventType, Item, ItemState, Module, Program, ProgramVersion
 from .state import FoldEvent, effective_time, fold_item_events
 
@@ -27,11 +29,14 @@ INSTALLER_EVENT_TYPES = {EventType.CHECKED.value, EventType.UNCHECKED.value}
 
 
 @transaction.atomic
-def program_version_create(*, program: Program, working_days: int, modules: list[dict]) -> ProgramVersion:
+def program_version_create(
+    *, actor: User | None, program: Program, working_days: int, modules: list[dict]
+) -> ProgramVersion:
     """A new, unpublished version of `program` with its modules and items.
 
     `modules` is a list of {title, first_day, last_day, items: [{title, kind,
     needs_signoff, description}]}, in order."""
+    require(policies.can_author_programs(actor))
     if not modules:
         raise ValidationError({"modules": _("A program version has at least one module.")})
     # Lock the program: two concurrent edits must not both take the next number.
@@ -75,6 +80,12 @@ def program_version_create(*, program: Program, working_days: int, modules: list
         for item in items:
             item.full_clean(exclude=["module"])
         Item.objects.bulk_create(items)
+    audit_record(
+        actor=actor,
+        action="create version",
+        target=program,
+        changes={"version": version.number, "working_days": working_days, "modules": len(modules)},
+    )
     return version
 
 
@@ -122,10 +133,13 @@ def _normalised(spec: dict) -> dict:
 
 
 @transaction.atomic
-def program_load(*, code: str, title: str, working_days: int, modules: list[dict]) -> ProgramVersion:
+def program_load(
+    *, actor: User | None, code: str, title: str, working_days: int, modules: list[dict]
+) -> ProgramVersion:
     """Make `code`'s latest published version say exactly this: returns it
     unchanged when it already does (so loading twice changes nothing), or
     publishes a new version when the content differs."""
+    require(policies.can_author_programs(actor))
     program, _created = Program.objects.get_or_create(code=code, defaults={"title": title})
     if program.title != title:
         program.title = title
@@ -135,28 +149,30 @@ def program_load(*, code: str, title: str, working_days: int, modules: list[dict
     wanted = _normalised({"working_days": working_days, "modules": modules})
     if latest is not None and program_version_spec(latest) == wanted:
         return latest
-    version = program_version_create(program=program, **wanted)
-    return program_version_publish(version=version)
+    version = program_version_create(actor=actor, program=program, **wanted)
+    return program_version_publish(actor=actor, version=version)
 
 
 @transaction.atomic
-def program_version_revise(*, version: ProgramVersion, working_days: int, modules: list[dict]) -> ProgramVersion:
+def program_version_revise(
+    *, actor: User | None, version: ProgramVersion, working_days: int, modules: list[dict]
+) -> ProgramVersion:
     """Edit a program: a published version never changes, so the edit
     becomes the program's next version (a draft until published). Cohorts
     keep the version they were created with."""
-    if not modules:
-        raise ValidationError({"modules": _("A program version has at least one module.")})
-    return program_version_create(program=version.program, working_days=working_days, modules=modules)
+    return program_version_create(actor=actor, program=version.program, working_days=working_days, modules=modules)
 
 
 @transaction.atomic
-def program_version_publish(*, version: ProgramVersion) -> ProgramVersion:
+def program_version_publish(*, actor: User | None, version: ProgramVersion) -> ProgramVersion:
+    require(policies.can_author_programs(actor))
     if version.is_published:
         raise ValidationError({"version": _("This version is published already.")})
     if not Item.objects.filter(module__version=version).exists():
         raise ValidationError({"version": _("A version without items cannot be published.")})
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
+    audit_record(actor=actor, action="publish version", target=version.program, changes={"version": version.number})
     return version
 
 
@@ -165,8 +181,22 @@ def program_version_publish(*, version: ProgramVersion) -> ProgramVersion:
 
 @transaction.atomic
 def cohort_create(
-    *, name: str, program_version: ProgramVersion, start_on: datetime.date, lead: User, pods: list[Pod], capacity: int
+    *,
+    actor: User | None,
+    name: str,
+    program_version: ProgramVersion,
+    start_on: datetime.date,
+    pods: list[Pod],
+    capacity: int,
+    lead: User | None = None,
 ) -> Cohort:
+    """Plan a cohort for installers of `pods`, led by `lead` (by default the
+    actor: a lead plans their own cohorts)."""
+    pods = list(pods)
+    require(policies.can_plan_cohort(actor, pods))
+    lead = lead or actor
+    if lead is None:
+        raise ValidationError({"lead": _("A cohort needs a lead.")})
     if not program_version.is_published:
         raise ValidationError({"program_version": _("Cohorts run published program versions only.")})
     if not pods:
@@ -175,17 +205,33 @@ def cohort_create(
     cohort.full_clean()
     cohort.save()
     cohort.pods.set(pods)
+    audit_record(
+        actor=actor,
+        action="create",
+        target=cohort,
+        changes={
+            "name": name,
+            "program_version": program_version,
+            "start_on": start_on,
+            "lead": lead,
+            "pods": pods,
+            "capacity": capacity,
+        },
+    )
     return cohort
 
 
 @transaction.atomic
-def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer], by: User | None = None) -> list[Enrollment]:
+def enrollment_bulk_create(*, actor: User | None, cohort: Cohort, installers: list[Installer]) -> list[Enrollment]:
     """Enrol installers in a cohort, all or none: each must be of one of the
     cohort's pods, at stage hired, without an active enrollment, and the
-    cohort must have room. Their stage moves to bootcamp. `by`, when given
-    (a person acting), must be the cohort's lead or an administrator."""
-    if by is not None and by.pk != cohort.lead_id and role_of(by) != Role.ADMIN:
-        raise ValidationError({"non_field_errors": _("Only the cohort's lead enrols installers in it.")})
+    cohort must have room. Their stage moves to bootcamp. The actor must be
+    the cohort's lead or an administrator, and see every installer enrolled."""
+    require(policies.can_enrol(actor, cohort), _("Only the cohort's lead enrols installers in it."))
+    if actor is not None and installers_visible_to(actor).filter(pk__in=[i.pk for i in installers]).count() != len(
+        {i.pk for i in installers}
+    ):
+        raise ValidationError({"installers": _("Choose installers of the pods you lead.")})
     if not installers:
         raise ValidationError({"installers": _("Choose at least one installer.")})
     # Lock the cohort so that two concurrent bulk enrolments cannot both pass
@@ -216,7 +262,8 @@ def enrollment_bulk_create(*, cohort: Cohort, installers: list[Installer], by: U
     if errors:
         raise ValidationError({"installers": errors})
     enrollments = Enrollment.objects.bulk_create([Enrollment(cohort=cohort, installer=i) for i in installers])
-    installers_stage_advance(actor=by, installers=installers, stage=Stage.BOOTCAMP)
+    audit_record_many(actor=actor, action="enrol", targets=enrollments)
+    installers_stage_advance(actor=actor, installers=installers, stage=Stage.BOOTCAMP)
     return enrollments
 
 
@@ -288,7 +335,7 @@ def _same_content(stored: CheckoffEvent, incoming: _Incoming) -> bool:
 
 
 @transaction.atomic
-def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome:
+def sync_batch_apply(*, actor: User, device_id: str, events: list) -> SyncOutcome:
     """Apply a batch of an installer's device events (docs/architecture.md, Sync protocol).
 
     One result per event: applied, duplicate (same id, same content),
@@ -300,7 +347,7 @@ def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome
     received_at = timezone.now()
     # The installer's row lock serialises concurrent batches (two tabs, two
     # devices) so that a replay racing its original stores one row.
-    installer = Installer.objects.select_for_update().filter(user=user).first()
+    installer = Installer.objects.select_for_update().filter(user=actor).first()
 
     parsed = [_parse_event(raw, device_id) for raw in events]
     incoming = [p for p in parsed if isinstance(p, _Incoming)]
@@ -350,7 +397,7 @@ def sync_batch_apply(*, user: User, device_id: str, events: list) -> SyncOutcome
                 enrollment_id=entry.enrollment_id,
                 item_id=entry.item_id,
                 type=entry.type,
-                actor=user,
+                actor=actor,
                 device_id=entry.device_id,
                 device_seq=entry.device_seq,
                 occurred_at=entry.occurred_at,
@@ -426,14 +473,14 @@ SIGNOFF_ACTIONS = {"sign_off": EventType.SIGNED_OFF, "reject": EventType.REJECTE
 
 @transaction.atomic
 def enrollment_signoff_record(
-    *, enrollment: Enrollment, item: Item, by: User, action: str, comment: str = ""
+    *, actor: User, enrollment: Enrollment, item: Item, action: str, comment: str = ""
 ) -> CheckoffEvent:
     """A lead signs off a checked item, or rejects it with a comment (which
-    reopens it). Only the cohort's lead; only items that need a sign-off."""
+    reopens it). The lead of the installer's pod (or an administrator); only
+    items that need a sign-off. The event itself is the audit trail."""
+    require(policies.can_sign_off(actor, enrollment), _("Only the installer's lead signs off their items."))
     if action not in SIGNOFF_ACTIONS:
         raise ValidationError({"action": _("Use sign_off or reject.")})
-    if enrollment.cohort.lead_id != by.pk:
-        raise ValidationError({"non_field_errors": _("Only the cohort's lead signs off its items.")})
     if item.module.version_id != enrollment.cohort.program_version_id:
         raise ValidationError({"item": _("This item is not part of the enrollment's program.")})
     if not item.needs_signoff:
@@ -452,7 +499,7 @@ def enrollment_signoff_record(
         enrollment=enrollment,
         item=item,
         type=SIGNOFF_ACTIONS[action],
-        actor=by,
+        actor=actor,
         device_id="web",
         occurred_at=now,
         received_at=now,

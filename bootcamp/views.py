@@ -53,7 +53,7 @@ def cohort_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            cohort = services.cohort_create(lead=request.user, **{**data, "pods": list(data["pods"])})
+            cohort = services.cohort_create(actor=request.user, **{**data, "pods": list(data["pods"])})
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -71,7 +71,7 @@ def cohort_enrol(request, cohort_id: int):
     if request.method == "POST":
         chosen = list(candidates.filter(pk__in=request.POST.getlist("installers")))
         try:
-            services.enrollment_bulk_create(cohort=cohort, installers=chosen, by=request.user)
+            services.enrollment_bulk_create(actor=request.user, cohort=cohort, installers=chosen)
         except ValidationError as exc:
             errors = exc.messages
         else:
@@ -205,7 +205,9 @@ def enrollment_signoff(request, enrollment_id: int, item_id: int):
     error = ""
     if form.is_valid():
         try:
-            services.enrollment_signoff_record(enrollment=enrollment, item=item, by=request.user, **form.cleaned_data)
+            services.enrollment_signoff_record(
+                actor=request.user, enrollment=enrollment, item=item, **form.cleaned_data
+            )
         except (ValidationError, DomainConflict) as exc:
             error = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
     else:

@@ -63,7 +63,7 @@ class NodeAdmin(admin.ModelAdmin):
         errors = []
         if request.method == "POST" and form.is_valid():
             try:
-                report = field_data_import(files=form.cleaned_data["files"], by=request.user)
+                report = field_data_import(actor=request.user, files=form.cleaned_data["files"])
             except ImportRefused as refused:
                 errors = refused.errors
             else:

@@ -48,7 +48,7 @@ class RecomputeView(APIView):
         require(policies.can_recompute_kpis(request.user))
         body = RecomputeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        job = jobs.kpi_job_request(by=request.user, **body.validated_data)
+        job = jobs.kpi_job_request(actor=request.user, **body.validated_data)
         return Response(
             KpiJobSerializer(job).data,
             status=status.HTTP_202_ACCEPTED,

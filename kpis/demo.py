@@ -115,13 +115,14 @@ def seed_field_data(today: datetime.date) -> None:
                 )
             day = (day + datetime.timedelta(days=32)).replace(day=1)
     field_data_import(
+        actor=None,
         files={
             "nodes.csv": _csv(["serial", "site", "pod_code", "installed_by", "installed_on"], nodes),
             "installs.csv": _csv(["install_id", "site", "pod_code", "installer"], installs),
             "visits.csv": _csv(["install_id", "visited_at", "outcome"], visits),
             "incidents.csv": _csv(["incident_id", "node_serial", "severity", "opened_at", "resolved_at"], incidents),
             "audits.csv": _csv(["audit_id", "pod_code", "installer", "audited_on", "passed", "findings"], audits),
-        }
+        },
     )
     for kpi, target in TARGETS.items():
         KpiTarget.objects.update_or_create(kpi=kpi, scope=Scope.ORG, scope_id=0, defaults={"target": target})

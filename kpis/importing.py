@@ -23,7 +23,9 @@ from django.utils.text import slugify
 from installer_ops import services as org_services
 from installer_ops.audit import audit_record_event
 from installer_ops.models import LEVEL_BY_CODE, Geography, Installer, Level, Pod, Promotion, Vertical
+from installer_ops.policies import require
 
+from . import policies
 from .jobs import kpi_job_request
 from .models import Audit, Incident, Install, Node, Visit, VisitOutcome
 
@@ -190,9 +192,10 @@ def read_directory(path) -> dict[str, str]:
     return {name: (directory / name).read_text(encoding="utf-8") for name in COLUMNS if (directory / name).exists()}
 
 
-def field_data_import(*, files: dict[str, str], by=None) -> ImportReport:
+def field_data_import(*, actor, files: dict[str, str]) -> ImportReport:
     """Validate every row of `files` ({name: CSV text}), then write them all
     or nothing. Raises ImportRefused with every error found."""
+    require(policies.can_import_field_data(actor))
     errors: list[RowError] = []
     parsed = {name: _Rows(name, text, errors) for name, text in files.items() if name in COLUMNS}
     unknown = [name for name in files if name not in COLUMNS]
@@ -203,10 +206,11 @@ def field_data_import(*, files: dict[str, str], by=None) -> ImportReport:
         raise ImportRefused(
             sorted(errors, key=lambda e: (list(COLUMNS).index(e.file) if e.file in COLUMNS else 99, e.line, e.column))
         )
-    report = _write(plan, by)
+    report = _write(plan, actor)
     if report.touched:
-        # The KPIs of the touched periods are recomputed by a worker, once the import has committed.
-        report.job = kpi_job_request(since=report.touched[0], until=report.touched[1], by=by)
+        # The KPIs of the touched periods are recomputed by a worker, once the
+        # import has committed: the system's follow-up, whoever imported.
+        report.job = kpi_job_request(actor=None, since=report.touched[0], until=report.touched[1])
     return report
 
 

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from installer_ops.policies import require
 from installer_ops.tasking import publish
 
+from . import policies
 from .computation import kpis_compute
 from .models import Grain, KpiJob
 
@@ -18,11 +20,12 @@ NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
 SWEEP_GRACE = datetime.timedelta(seconds=settings.KPI_SWEEP_GRACE_SECONDS)
 
 
-def kpi_job_request(*, since: datetime.date, until: datetime.date, grains=None, by=None) -> KpiJob:
+def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None) -> KpiJob:
     """Record a recompute and enqueue it once the request's transaction commits."""
+    require(policies.can_recompute_kpis(actor))
     if since > until:
         raise ValidationError({"since": _("The start is after the end.")})
-    job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=by)
+    job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=actor)
     transaction.on_commit(lambda: kpi_job_enqueue(job_id=job.pk))
     return job
 

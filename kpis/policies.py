@@ -28,7 +28,14 @@ def can_read_kpis(user) -> bool:
 
 
 def can_recompute_kpis(user) -> bool:
-    return role_of(user) in KPI_RECOMPUTERS
+    # None: the system (the nightly job, an import's follow-up recompute).
+    return user is None or role_of(user) in KPI_RECOMPUTERS
+
+
+def can_import_field_data(user) -> bool:
+    """Field data comes from administrators and the integrations' service
+    accounts (which hold the administrator role), or the system (the command)."""
+    return user is None or role_of(user) == Role.ADMIN
 
 
 def kpi_scope_readable(user, scope: str, scope_id: int) -> bool:

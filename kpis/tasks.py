@@ -28,7 +28,7 @@ def run_kpi_job(self, job_id: str) -> int:
 def nightly_kpis() -> str:
     """Beat: recompute the recent periods every night."""
     since, until = nightly_window(timezone.localdate())
-    return str(kpi_job_request(since=since, until=until).pk)
+    return str(kpi_job_request(actor=None, since=since, until=until).pk)
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)

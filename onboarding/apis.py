@@ -57,7 +57,7 @@ class ClearanceView(APIView):
         """Clear the installer for independent deployment: 201, or 409 with the unmet requirements."""
         installer = get_object_or_404(installers_visible_to(request.user), pk=pk)
         _require_lead(request.user)
-        clearance = services.installer_clear(installer=installer, by=request.user)
+        clearance = services.installer_clear(actor=request.user, installer=installer)
         return Response(ClearanceSerializer(clearance).data, status=status.HTTP_201_CREATED)
 
 
@@ -85,7 +85,7 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         _require_lead(request.user)
         serializer = KitIssueSerializer(data=request.data, installers=installers_visible_to(request.user))
         serializer.is_valid(raise_exception=True)
-        kit = services.kit_issue(by=request.user, **serializer.validated_data)
+        kit = services.kit_issue(actor=request.user, **serializer.validated_data)
         return Response(KitSerializer(kit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AcknowledgeSerializer, responses=KitSerializer)
@@ -95,7 +95,7 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         kit = self.get_object()  # first: someone else's kit is a 404, whatever the body
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        kit = services.kit_acknowledge(kit=kit, version=serializer.validated_data["version"], by=request.user)
+        kit = services.kit_acknowledge(actor=request.user, kit=kit, version=serializer.validated_data["version"])
         return Response(KitSerializer(kit).data)
 
     @extend_schema(responses=KitCopySerializer(many=True))
@@ -110,7 +110,7 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def reprint(self, request, pk=None):
         """Replace the kit's copies with the current versions."""
         _require_lead(request.user)
-        return Response(KitSerializer(services.kit_reprint(kit=self.get_object(), by=request.user)).data)
+        return Response(KitSerializer(services.kit_reprint(actor=request.user, kit=self.get_object())).data)
 
 
 class ShadowAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -154,7 +154,11 @@ class ShadowDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         day = services.shadow_day_record(
-            assignment=data["assignment"], day=data["day"], site=data["site"], notes=data.get("notes", "")
+            actor=request.user,
+            assignment=data["assignment"],
+            day=data["day"],
+            site=data["site"],
+            notes=data.get("notes", ""),
         )
         return Response(ShadowDaySerializer(day, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
@@ -163,7 +167,7 @@ class ShadowDayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def confirm(self, request, pk=None):
         """The mentor confirms the day, on their own login."""
         return Response(
-            ShadowDaySerializer(services.shadow_day_confirm(shadow_day=self.get_object(), by=request.user)).data
+            ShadowDaySerializer(services.shadow_day_confirm(actor=request.user, shadow_day=self.get_object())).data
         )
 
 
@@ -182,7 +186,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def create(self, request):
         serializer = DrillScheduleSerializer(data=request.data, installers=installers_visible_to(request.user))
         serializer.is_valid(raise_exception=True)
-        drill = services.drill_schedule(by=request.user, **serializer.validated_data)
+        drill = services.drill_schedule(actor=request.user, **serializer.validated_data)
         return Response(DrillSerializer(drill).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DrillResultSerializer, responses=DrillSerializer)
@@ -192,7 +196,7 @@ class DrillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         drill = self.get_object()  # first: another pod's drill is a 404, whatever the body
         serializer = DrillResultSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        drill = services.drill_record(drill=drill, by=request.user, **serializer.validated_data)
+        drill = services.drill_record(actor=request.user, drill=drill, **serializer.validated_data)
         return Response(DrillSerializer(drill).data)
 
 
@@ -212,5 +216,5 @@ class RunbookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Publish the next version; kits holding an older copy are flagged for reprint."""
         serializer = DocumentPublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = services.document_publish(document=self.get_object(), by=request.user, **serializer.validated_data)
+        version = services.document_publish(actor=request.user, document=self.get_object(), **serializer.validated_data)
         return Response(DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)

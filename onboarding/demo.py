@@ -23,7 +23,7 @@ def _reference() -> dict:
 
 def _document(spec: dict) -> Document:
     return Document.objects.filter(slug=spec["slug"]).first() or services.document_create(
-        kind=spec["kind"], slug=spec["slug"], title=spec["title"]
+        actor=None, kind=spec["kind"], slug=spec["slug"], title=spec["title"]
     )
 
 
@@ -31,10 +31,12 @@ def load_reference_data() -> tuple[ConfigProfile, list[DocumentVersion]]:
     """The documents, the canonical profile and the scenario library; loading twice changes nothing."""
     data = _reference()
     versions = [
-        services.document_publish(document=_document(spec), body=(FIXTURES / spec["body"]).read_text(encoding="utf-8"))
+        services.document_publish(
+            actor=None, document=_document(spec), body=(FIXTURES / spec["body"]).read_text(encoding="utf-8")
+        )
         for spec in data["documents"]
     ]
-    profile = services.config_profile_create(**data["profile"])
+    profile = services.config_profile_create(actor=None, **data["profile"])
     for scenario in data["scenarios"]:
         DrillScenario.objects.update_or_create(code=scenario["code"], defaults=scenario)
     return profile, versions
@@ -59,8 +61,8 @@ def seed_onboarding(organisation, today) -> None:
         body = (FIXTURES / spec["body"]).read_text(encoding="utf-8")
         if spec["kind"] == "runbook":
             body = body.split("## 9.")[0].rstrip() + "\n"
-        services.document_publish(document=_document(spec), body=body)
-    profile = services.config_profile_create(**data["profile"])
+        services.document_publish(actor=None, document=_document(spec), body=body)
+    profile = services.config_profile_create(actor=None, **data["profile"])
     cleared = [i for e, i in organisation.installers.items() if organisation.target_stages[e] == Stage.CLEARED]
     for index, installer in enumerate(cleared):
         installer.refresh_from_db()
@@ -68,12 +70,12 @@ def seed_onboarding(organisation, today) -> None:
         # One clearance in four falls due within the month: the board flags it.
         days_ago = rng.randint(340, 360) if index % 4 == 0 else rng.randint(30, 300)
         cleared_on = max(today - datetime.timedelta(days=days_ago), installer.hired_on + datetime.timedelta(days=21))
-        services.clearance_record_historical(installer=installer, cleared_on=min(cleared_on, today), by=lead)
+        services.clearance_record_historical(actor=lead, installer=installer, cleared_on=min(cleared_on, today))
         kit = services.kit_issue(
-            installer=installer, device_serial=f"EDGE-{4000 + index:04d}", profile=profile, by=lead
+            actor=lead, installer=installer, device_serial=f"EDGE-{4000 + index:04d}", profile=profile
         )
         for version in (kit.runbook_version, kit.playbook_version):
-            services.kit_acknowledge(kit=kit, version=version, by=installer.user)
+            services.kit_acknowledge(actor=installer.user, kit=kit, version=version)
     profile, _versions = load_reference_data()
 
     # Installers in onboarding: each a little further along than the last.
@@ -85,36 +87,37 @@ def seed_onboarding(organisation, today) -> None:
     for index, installer in enumerate(newcomers):
         lead = leads.get(installer.pod_id, admin)
         kit = services.kit_issue(
-            installer=installer, device_serial=f"EDGE-{5000 + index:04d}", profile=profile, by=lead
+            actor=lead, installer=installer, device_serial=f"EDGE-{5000 + index:04d}", profile=profile
         )
         if index == 0:
             continue  # kit issued, copies not yet acknowledged
         for version in (kit.runbook_version, kit.playbook_version):
-            services.kit_acknowledge(kit=kit, version=version, by=installer.user)
+            services.kit_acknowledge(actor=installer.user, kit=kit, version=version)
         # A mentor the lead may pair them with: a senior of a pod they lead.
         mentor = mentors_available_to(lead).exclude(pk=installer.pk).order_by("pod_id", "pk").first()
         assignment = services.shadow_assign(actor=lead, installer=installer, mentor=mentor)
         confirmed_days = min(5, index + 2)  # 3, 4, 5, 5, 5
         for offset in range(confirmed_days):
             day = services.shadow_day_record(
+                actor=None,
                 assignment=assignment,
                 day=today - datetime.timedelta(days=offset + 2),
                 site=f"Customer site {offset + 1}",
             )
-            services.shadow_day_confirm(shadow_day=day, by=mentor.user)
+            services.shadow_day_confirm(actor=mentor.user, shadow_day=day)
         if index >= 3:
             outcomes = [False, True] if index == 3 else [True] if index == 4 else [False]
             for passed in outcomes:
                 drill = services.drill_schedule(
+                    actor=lead,
                     installer=installer,
                     scenario=scenarios[index % len(scenarios)],
                     scheduled_for=timezone.now() - datetime.timedelta(days=1),
-                    by=lead,
                 )
                 services.drill_record(
+                    actor=lead,
                     drill=drill,
                     passed=passed,
                     minutes_to_recover=rng.randint(12, 40) if passed else None,
                     notes="Demo drill",
-                    by=lead,
                 )

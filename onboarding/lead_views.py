@@ -120,7 +120,7 @@ def _form_or_refuse(form):
 def kit_issue(request, installer_id: int):
     def action(installer):
         data = _form_or_refuse(KitForm(request.POST))
-        kit = services.kit_issue(installer=installer, by=request.user, **data)
+        kit = services.kit_issue(actor=request.user, installer=installer, **data)
         return _("Kit with device %(serial)s issued.") % {"serial": kit.device_serial}
 
     return _act(request, installer_id, action)
@@ -133,7 +133,7 @@ def kit_reprint(request, installer_id: int):
         kit = Day1Kit.objects.filter(installer=installer).first()
         if kit is None:
             raise ValidationError(_("No kit to reprint."))
-        services.kit_reprint(kit=kit, by=request.user)
+        services.kit_reprint(actor=request.user, kit=kit)
         return _("Copies replaced with the current versions; the installer acknowledges them again.")
 
     return _act(request, installer_id, action)
@@ -157,7 +157,7 @@ def shadow_day(request, installer_id: int):
     def action(installer):
         form = ShadowDayForm(request.POST, assignments=ShadowAssignment.objects.filter(installer=installer))
         data = _form_or_refuse(form)
-        services.shadow_day_record(**data)
+        services.shadow_day_record(actor=request.user, **data)
         return _("Shadow day recorded; the mentor confirms it on their login.")
 
     return _act(request, installer_id, action)
@@ -168,7 +168,7 @@ def shadow_day(request, installer_id: int):
 def drill_schedule(request, installer_id: int):
     def action(installer):
         data = _form_or_refuse(DrillScheduleForm(request.POST))
-        services.drill_schedule(installer=installer, by=request.user, **data)
+        services.drill_schedule(actor=request.user, installer=installer, **data)
         return _("Drill scheduled.")
 
     return _act(request, installer_id, action)
@@ -182,7 +182,7 @@ def drill_result(request, installer_id: int, drill_id: int):
         if drill is None:
             raise Http404
         data = _form_or_refuse(DrillResultForm(request.POST))
-        drill = services.drill_record(drill=drill, by=request.user, **data)
+        drill = services.drill_record(actor=request.user, drill=drill, **data)
         return _("Drill recorded: %(outcome)s (attempt %(n)s).") % {
             "outcome": drill.get_outcome_display(),
             "n": drill.attempt,
@@ -195,7 +195,7 @@ def drill_result(request, installer_id: int, drill_id: int):
 @lead_page
 def clear(request, installer_id: int):
     def action(installer):
-        clearance = services.installer_clear(installer=installer, by=request.user)
+        clearance = services.installer_clear(actor=request.user, installer=installer)
         return _("%(name)s is cleared for independent deployment until %(date)s.") % {
             "name": installer.name,
             "date": clearance.valid_until.isoformat(),

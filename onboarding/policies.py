@@ -5,7 +5,7 @@ they may see; a mentor outside that scope is unknown to them."""
 from django.db.models import QuerySet
 
 from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Stage
-from installer_ops.policies import installers_visible_to
+from installer_ops.policies import installers_visible_to, is_system_or_admin
 
 
 def mentors_available_to(actor) -> QuerySet[Installer]:
@@ -17,3 +17,18 @@ def mentors_available_to(actor) -> QuerySet[Installer]:
 
 def mentor_known_to(actor, mentor: Installer) -> bool:
     return actor is None or installers_visible_to(actor).filter(pk=mentor.pk).exists()
+
+
+def can_author_documents(actor) -> bool:
+    """Runbooks, playbooks, configuration profiles and drill scenarios: administrators."""
+    return is_system_or_admin(actor)
+
+
+def can_hold_kit(actor, kit) -> bool:
+    """Only the kit's holder acknowledges its copies."""
+    return actor is None or kit.installer.user_id == actor.pk
+
+
+def can_confirm_shadow_day(actor, shadow_day) -> bool:
+    """Only the mentor, on their own login, confirms a shadow day."""
+    return actor is None or shadow_day.assignment.mentor.user_id == actor.pk

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bootcamp.models import Enrollment
 from bootcamp.selectors import enrollments_progress
+from installer_ops.audit import audit_record
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Level, Stage, User
 from installer_ops.policies import can_change_installer, require
@@ -31,7 +32,7 @@ from .models import (
     ShadowAssignment,
     ShadowDay,
 )
-from .policies import mentor_known_to
+from .policies import can_author_documents, can_confirm_shadow_day, can_hold_kit, mentor_known_to
 from .selectors import current_document_version, installer_readiness
 
 
@@ -47,9 +48,10 @@ def _lock(installer: Installer) -> Installer:
 
 
 @transaction.atomic
-def config_profile_create(*, name: str, content: str) -> ConfigProfile:
+def config_profile_create(*, actor: User | None, name: str, content: str) -> ConfigProfile:
     """The next version of the named profile; loading the same content again
     returns the existing version."""
+    require(can_author_documents(actor))
     latest = ConfigProfile.objects.select_for_update().filter(name=name).order_by("-version").first()
     if latest is not None and latest.content == content:
         return latest
@@ -58,22 +60,26 @@ def config_profile_create(*, name: str, content: str) -> ConfigProfile:
     )
     profile.full_clean()
     profile.save()
+    audit_record(actor=actor, action="create", target=profile, changes={"name": name, "version": profile.version})
     return profile
 
 
 @transaction.atomic
-def document_create(*, kind: str, slug: str, title: str) -> Document:
+def document_create(*, actor: User | None, kind: str, slug: str, title: str) -> Document:
+    require(can_author_documents(actor))
     document = Document(kind=DocumentKind(kind), slug=slug, title=title)
     document.full_clean()
     document.save()
+    audit_record(actor=actor, action="create", target=document, changes={"kind": kind, "slug": slug, "title": title})
     return document
 
 
 @transaction.atomic
-def document_publish(*, document: Document, body: str, by: User | None = None) -> DocumentVersion:
+def document_publish(*, actor: User | None, document: Document, body: str) -> DocumentVersion:
     """Publish the next version of a runbook or playbook. Every kit holding an
     older copy of it is flagged for reprint. Publishing the same body as the
     current version changes nothing and returns it."""
+    require(can_author_documents(actor))
     if not body.strip():
         raise ValidationError({"body": _("A document version needs a body.")})
     Document.objects.select_for_update().filter(pk=document.pk).first()
@@ -87,15 +93,21 @@ def document_publish(*, document: Document, body: str, by: User | None = None) -
         body=body,
         checksum=sha256_of(body),
         published_at=now,
-        published_by=by,
+        published_by=actor,
     )
     version.full_clean()
     version.save()
     held = "runbook_version" if document.kind == DocumentKind.RUNBOOK else "playbook_version"
-    Day1Kit.objects.filter(
+    flagged = Day1Kit.objects.filter(
         **{f"{held}__document": document, f"{held}__number__lt": version.number},
         reprint_needed_since__isnull=True,
     ).update(reprint_needed_since=now)
+    audit_record(
+        actor=actor,
+        action="publish version",
+        target=document,
+        changes={"version": version.number, "checksum": version.checksum, "kits flagged for reprint": flagged},
+    )
     return version
 
 
@@ -113,9 +125,10 @@ def _current_copies() -> tuple[DocumentVersion, DocumentVersion]:
 
 
 @transaction.atomic
-def kit_issue(*, installer: Installer, device_serial: str, profile: ConfigProfile, by: User) -> Day1Kit:
+def kit_issue(*, actor: User | None, installer: Installer, device_serial: str, profile: ConfigProfile) -> Day1Kit:
     """Issue the day-1 kit: the provisioned device and offline copies of the
     current runbook and playbook (to be acknowledged by the installer)."""
+    require(can_change_installer(actor, installer))
     onboarding_stage_sync(installers=[installer])
     installer = _lock(installer)
     if installer.stage == Stage.LEFT:
@@ -136,19 +149,27 @@ def kit_issue(*, installer: Installer, device_serial: str, profile: ConfigProfil
         profile=profile,
         runbook_version=runbook,
         playbook_version=playbook,
-        issued_by=by,
+        issued_by=actor,
         issued_at=timezone.now(),
     )
     kit.full_clean()
     kit.save()
+    audit_record(
+        actor=actor,
+        action="issue kit",
+        target=installer,
+        changes={"device_serial": serial, "profile": profile, "runbook": runbook, "playbook": playbook},
+    )
     return kit
 
 
 @transaction.atomic
-def kit_reprint(*, kit: Day1Kit, by: User) -> Day1Kit:
+def kit_reprint(*, actor: User | None, kit: Day1Kit) -> Day1Kit:
     """Replace the kit's copies with the current versions; the installer
     acknowledges them again."""
-    kit = Day1Kit.objects.select_for_update().get(pk=kit.pk)
+    require(can_change_installer(actor, kit.installer))
+    kit = Day1Kit.objects.select_for_update().select_related("installer").get(pk=kit.pk)
+    before = (kit.runbook_version_id, kit.playbook_version_id)
     runbook, playbook = _current_copies()
     if runbook.pk != kit.runbook_version_id:
         kit.runbook_version, kit.runbook_acknowledged_at = runbook, None
@@ -156,14 +177,20 @@ def kit_reprint(*, kit: Day1Kit, by: User) -> Day1Kit:
         kit.playbook_version, kit.playbook_acknowledged_at = playbook, None
     kit.reprint_needed_since = None
     kit.save()
+    audit_record(
+        actor=actor,
+        action="reprint kit",
+        target=kit.installer,
+        changes={"copies": (list(before), [kit.runbook_version_id, kit.playbook_version_id])},
+    )
     return kit
 
 
 @transaction.atomic
-def kit_acknowledge(*, kit: Day1Kit, version: DocumentVersion, by: User) -> Day1Kit:
+def kit_acknowledge(*, actor: User | None, kit: Day1Kit, version: DocumentVersion) -> Day1Kit:
     """The installer acknowledges the copy they hold (their own kit only)."""
     kit = Day1Kit.objects.select_for_update().select_related("installer").get(pk=kit.pk)
-    if kit.installer.user_id != by.pk:
+    if not can_hold_kit(actor, kit):
         raise ValidationError({"non_field_errors": _("Only the kit's holder acknowledges its copies.")})
     now = timezone.now()
     if version.pk == kit.runbook_version_id:
@@ -173,6 +200,7 @@ def kit_acknowledge(*, kit: Day1Kit, version: DocumentVersion, by: User) -> Day1
     else:
         raise ValidationError({"version": _("This is not the version your kit holds; ask your lead for a reprint.")})
     kit.save(update_fields=["runbook_acknowledged_at", "playbook_acknowledged_at"])
+    audit_record(actor=actor, action="acknowledge copy", target=kit.installer, changes={"version": version})
     return kit
 
 
@@ -203,11 +231,15 @@ def shadow_assign(*, actor: User | None, installer: Installer, mentor: Installer
     assignment = ShadowAssignment(installer=installer, mentor=mentor, assigned_by=actor)
     assignment.full_clean()
     assignment.save()
+    audit_record(actor=actor, action="assign mentor", target=installer, changes={"mentor": mentor})
     return assignment
 
 
 @transaction.atomic
-def shadow_day_record(*, assignment: ShadowAssignment, day: datetime.date, site: str, notes: str = "") -> ShadowDay:
+def shadow_day_record(
+    *, actor: User | None, assignment: ShadowAssignment, day: datetime.date, site: str, notes: str = ""
+) -> ShadowDay:
+    require(can_change_installer(actor, assignment.installer))
     if day > timezone.localdate():
         raise ValidationError({"day": _("A shadow day is recorded once it happened.")})
     if ShadowDay.objects.filter(assignment=assignment, day=day).exists():
@@ -215,18 +247,31 @@ def shadow_day_record(*, assignment: ShadowAssignment, day: datetime.date, site:
     shadow_day = ShadowDay(assignment=assignment, day=day, site=site.strip(), notes=notes)
     shadow_day.full_clean()
     shadow_day.save()
+    audit_record(
+        actor=actor, action="record shadow day", target=assignment.installer, changes={"day": day, "site": site}
+    )
     return shadow_day
 
 
 @transaction.atomic
-def shadow_day_confirm(*, shadow_day: ShadowDay, by: User) -> ShadowDay:
+def shadow_day_confirm(*, actor: User | None, shadow_day: ShadowDay) -> ShadowDay:
     """The mentor, on their own login, confirms the day happened."""
-    shadow_day = ShadowDay.objects.select_for_update().select_related("assignment__mentor").get(pk=shadow_day.pk)
-    if shadow_day.assignment.mentor.user_id != by.pk:
+    shadow_day = (
+        ShadowDay.objects.select_for_update()
+        .select_related("assignment__mentor", "assignment__installer")
+        .get(pk=shadow_day.pk)
+    )
+    if not can_confirm_shadow_day(actor, shadow_day):
         raise ValidationError({"non_field_errors": _("Only the mentor confirms a shadow day.")})
     if shadow_day.confirmed_at is None:
         shadow_day.confirmed_at = timezone.now()
         shadow_day.save(update_fields=["confirmed_at"])
+        audit_record(
+            actor=actor,
+            action="confirm shadow day",
+            target=shadow_day.assignment.installer,
+            changes={"day": shadow_day.day},
+        )
     return shadow_day
 
 
@@ -235,20 +280,28 @@ def shadow_day_confirm(*, shadow_day: ShadowDay, by: User) -> ShadowDay:
 
 @transaction.atomic
 def drill_schedule(
-    *, installer: Installer, scenario: DrillScenario, scheduled_for: datetime.datetime, by: User
+    *, actor: User | None, installer: Installer, scenario: DrillScenario, scheduled_for: datetime.datetime
 ) -> OutageDrill:
-    drill = OutageDrill(installer=installer, scenario=scenario, scheduled_for=scheduled_for, run_by=by)
+    require(can_change_installer(actor, installer))
+    drill = OutageDrill(installer=installer, scenario=scenario, scheduled_for=scheduled_for, run_by=actor)
     drill.full_clean()
     drill.save()
+    audit_record(
+        actor=actor,
+        action="schedule drill",
+        target=installer,
+        changes={"scenario": scenario, "scheduled_for": scheduled_for},
+    )
     return drill
 
 
 @transaction.atomic
 def drill_record(
-    *, drill: OutageDrill, passed: bool, minutes_to_recover: int | None, notes: str = "", by: User
+    *, actor: User | None, drill: OutageDrill, passed: bool, minutes_to_recover: int | None, notes: str = ""
 ) -> OutageDrill:
     """Record a drill's outcome. Attempts are numbered in the order drills
     are run, so the installer's first attempt stays known."""
+    require(can_change_installer(actor, drill.installer))
     _lock(drill.installer)
     drill = OutageDrill.objects.select_for_update().get(pk=drill.pk)
     if drill.outcome != DrillOutcome.SCHEDULED:
@@ -261,9 +314,15 @@ def drill_record(
     drill.minutes_to_recover = minutes_to_recover
     drill.notes = notes
     drill.completed_at = timezone.now()
-    drill.run_by = by
+    drill.run_by = actor
     drill.full_clean()
     drill.save()
+    audit_record(
+        actor=actor,
+        action="record drill",
+        target=drill.installer,
+        changes={"outcome": drill.outcome, "attempt": drill.attempt, "minutes_to_recover": minutes_to_recover},
+    )
     return drill
 
 
@@ -287,9 +346,10 @@ def onboarding_stage_sync(*, installers: list[Installer] | None = None) -> int:
 
 
 @transaction.atomic
-def installer_clear(*, installer: Installer, by: User) -> Clearance:
+def installer_clear(*, actor: User | None, installer: Installer) -> Clearance:
     """Clear an installer for independent deployment, or refuse (409) with
     exactly the requirements still unmet; a refusal writes nothing."""
+    require(can_change_installer(actor, installer))
     installer = _lock(installer)
     readiness = installer_readiness(installer)
     unmet = [r for r in readiness.requirements if not r.met]
@@ -301,22 +361,24 @@ def installer_clear(*, installer: Installer, by: User) -> Clearance:
     now = timezone.now()
     clearance = Clearance(
         installer=installer,
-        cleared_by=by,
+        cleared_by=actor,
         cleared_at=now,
         valid_until=timezone.localdate() + relativedelta(months=settings.CLEARANCE_VALID_MONTHS),
     )
     clearance.full_clean()
     clearance.save()
+    audit_record(actor=actor, action="clear", target=installer, changes={"valid_until": clearance.valid_until})
     if installer.stage != Stage.CLEARED:
-        installers_stage_advance(actor=by, installers=[installer], stage=Stage.CLEARED)
+        installers_stage_advance(actor=actor, installers=[installer], stage=Stage.CLEARED)
     return clearance
 
 
 @transaction.atomic
-def clearance_record_historical(*, installer: Installer, cleared_on: datetime.date, by: User) -> Clearance:
+def clearance_record_historical(*, actor: User | None, installer: Installer, cleared_on: datetime.date) -> Clearance:
     """Record a clearance granted before Installer Ops kept the records (the
     gate's evidence is on paper): only for someone already at stage cleared,
     never in the future."""
+    require(can_change_installer(actor, installer))
     installer = _lock(installer)
     if installer.stage != Stage.CLEARED:
         raise ValidationError({"installer": _("Only installers at stage cleared have a clearance to record.")})
@@ -325,10 +387,11 @@ def clearance_record_historical(*, installer: Installer, cleared_on: datetime.da
     cleared_at = timezone.make_aware(datetime.datetime.combine(cleared_on, datetime.time(12)))
     clearance = Clearance(
         installer=installer,
-        cleared_by=by,
+        cleared_by=actor,
         cleared_at=cleared_at,
         valid_until=cleared_on + relativedelta(months=settings.CLEARANCE_VALID_MONTHS),
     )
     clearance.full_clean()
     clearance.save()
+    audit_record(actor=actor, action="record past clearance", target=installer, changes={"cleared_on": cleared_on})
     return clearance

@@ -122,15 +122,15 @@ def test_a_reimport_with_a_changed_name_and_pod_updates_and_audits_them():
     row = (
         "employee_id,name,pod_code,level,hired_on,left_on,left_voluntarily\nE-7,{name},{pod},installer-1,2024-01-08,,\n"
     )
-    field_data_import(files={"installers.csv": row.format(name="Bo Bauer", pod=old.code)})
-    report = field_data_import(files={"installers.csv": row.format(name="Bo Baur-Lee", pod=new.code)})
+    field_data_import(actor=None, files={"installers.csv": row.format(name="Bo Bauer", pod=old.code)})
+    report = field_data_import(actor=None, files={"installers.csv": row.format(name="Bo Baur-Lee", pod=new.code)})
     assert report.updated["installers"] == 1 and report.unchanged["installers"] == 0
     installer = Installer.objects.get(employee_id="E-7")
     assert (installer.name, installer.pod) == ("Bo Baur-Lee", new)
     update = AuditEntry.objects.get(action="update", object_type="installer")
     assert update.changes == {"pod": [old.pk, new.pk], "name": ["Bo Bauer", "Bo Baur-Lee"]}
     # The same file again changes nothing and says so.
-    again = field_data_import(files={"installers.csv": row.format(name="Bo Baur-Lee", pod=new.code)})
+    again = field_data_import(actor=None, files={"installers.csv": row.format(name="Bo Baur-Lee", pod=new.code)})
     assert (again.updated["installers"], again.unchanged["installers"]) == (0, 1)
 
 
@@ -138,8 +138,8 @@ def test_a_pod_renamed_by_an_import_goes_through_the_service():
     from kpis.importing import field_data_import
 
     pods = "code,name,vertical,geography\nmunich,{name},Retail,Europe\n"
-    field_data_import(files={"pods.csv": pods.format(name="Munich")})
-    report = field_data_import(files={"pods.csv": pods.format(name="Munich Retail")})
+    field_data_import(actor=None, files={"pods.csv": pods.format(name="Munich")})
+    report = field_data_import(actor=None, files={"pods.csv": pods.format(name="Munich Retail")})
     assert report.updated["pods"] == 1
     entry = AuditEntry.objects.get(action="update", object_type="pod")
     assert entry.changes == {"name": ["Munich", "Munich Retail"]}

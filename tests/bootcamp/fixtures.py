@@ -42,12 +42,13 @@ def bootcamp(db):
 
     b = B()
     program = Program.objects.create(code="field-bootcamp", title="Field bootcamp")
-    b.version = services.program_version_create(program=program, working_days=10, modules=MODULES)
-    services.program_version_publish(version=b.version)
+    b.version = services.program_version_create(actor=None, program=program, working_days=10, modules=MODULES)
+    services.program_version_publish(actor=None, version=b.version)
     b.pod_a, b.pod_b = PodFactory(), PodFactory()
     b.lead_a = lead_of(b.pod_a)
     b.lead_b = lead_of(b.pod_b)
     b.cohort = services.cohort_create(
+        actor=None,
         name="November A",
         program_version=b.version,
         start_on=datetime.date(2026, 11, 2),
@@ -57,7 +58,7 @@ def bootcamp(db):
     )
     b.installer, b.other = InstallerFactory(pod=b.pod_a), InstallerFactory(pod=b.pod_a)
     b.enrollment, b.other_enrollment = services.enrollment_bulk_create(
-        cohort=b.cohort, installers=[b.installer, b.other]
+        actor=None, cohort=b.cohort, installers=[b.installer, b.other]
     )
     b.items = list(b.version.modules.first().items.all()) + list(b.version.modules.last().items.all())
     return b
@@ -66,7 +67,7 @@ def bootcamp(db):
 def tablet_check(enrollment, *items, device_id: str = "tablet"):
     """The installer's tablet checks these items off now, through the sync service."""
     return services.sync_batch_apply(
-        user=enrollment.installer.user,
+        actor=enrollment.installer.user,
         device_id=device_id,
         events=[
             {

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_bulk_enrolment_moves_installers_to_bootcamp(bootcamp):
     b = bootcamp
     newcomers = [InstallerFactory(pod=b.pod_a) for _ in range(3)]
-    services.enrollment_bulk_create(cohort=b.cohort, installers=newcomers)
+    services.enrollment_bulk_create(actor=None, cohort=b.cohort, installers=newcomers)
     for installer in newcomers:
         installer.refresh_from_db()
         assert installer.stage == Stage.BOOTCAMP
@@ -27,7 +27,7 @@ def test_bulk_enrolment_is_all_or_nothing_and_lists_every_problem(bootcamp):
     foreign = InstallerFactory(pod=b.pod_b, user__name="Bo Foreign")
     cleared = InstallerFactory(pod=b.pod_a, stage=Stage.CLEARED, user__name="Cy Cleared")
     with pytest.raises(ValidationError) as exc:
-        services.enrollment_bulk_create(cohort=b.cohort, installers=[fine, foreign, cleared, b.installer])
+        services.enrollment_bulk_create(actor=None, cohort=b.cohort, installers=[fine, foreign, cleared, b.installer])
     messages = exc.value.message_dict["installers"]
     assert len(messages) == 3
     assert any("Bo Foreign is not in one of the cohort's pods" in m for m in messages)
@@ -43,7 +43,9 @@ def test_bulk_enrolment_respects_capacity(bootcamp):
     b.cohort.capacity = 3
     b.cohort.save()
     with pytest.raises(ValidationError, match="1 free places"):
-        services.enrollment_bulk_create(cohort=b.cohort, installers=[InstallerFactory(pod=b.pod_a) for _ in range(2)])
+        services.enrollment_bulk_create(
+            actor=None, cohort=b.cohort, installers=[InstallerFactory(pod=b.pod_a) for _ in range(2)]
+        )
 
 
 def test_bulk_enrolment_runs_a_fixed_number_of_queries(bootcamp):
@@ -54,6 +56,6 @@ def test_bulk_enrolment_runs_a_fixed_number_of_queries(bootcamp):
     for size in (3, 12):
         installers = [InstallerFactory(pod=b.pod_a) for _ in range(size)]
         with CaptureQueriesContext(connection) as context:
-            services.enrollment_bulk_create(cohort=b.cohort, installers=installers)
+            services.enrollment_bulk_create(actor=None, cohort=b.cohort, installers=installers)
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1], counts

@@ -124,7 +124,7 @@ def test_matrix_runs_the_same_queries_for_10_and_100_enrollments(client, bootcam
     for target in (10, 100):
         missing = target - b.cohort.enrollments.count()
         new = services.enrollment_bulk_create(
-            cohort=b.cohort, installers=[InstallerFactory(pod=b.pod_a) for _ in range(missing)]
+            actor=None, cohort=b.cohort, installers=[InstallerFactory(pod=b.pod_a) for _ in range(missing)]
         )
         tablet_check(new[0], b.items[0])
         with CaptureQueriesContext(connection) as context:

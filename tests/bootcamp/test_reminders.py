@@ -40,7 +40,7 @@ def test_overdue_modules_are_reminded_once_per_module_per_day(bootcamp, django_c
 def test_a_completed_module_is_not_reminded(bootcamp, django_capture_on_commit_callbacks):
     b = bootcamp
     tablet_check(b.enrollment, *b.items[:3])  # all of module 1
-    services.enrollment_signoff_record(enrollment=b.enrollment, item=b.items[1], by=b.lead_a, action="sign_off")
+    services.enrollment_signoff_record(actor=b.lead_a, enrollment=b.enrollment, item=b.items[1], action="sign_off")
     with django_capture_on_commit_callbacks(execute=True):
         send_overdue_reminders.delay(THURSDAY.isoformat())
     assert b.installer.user.email not in [m.to[0] for m in mail.outbox]

@@ -29,11 +29,11 @@ def test_a_version_without_modules_is_refused_through_the_api(api, bootcamp, org
 def test_program_limits_are_the_services(bootcamp):
     program = bootcamp.version.program
     with pytest.raises(ValidationError) as refused:
-        services.program_version_create(program=program, working_days=61, modules=MODULES)
+        services.program_version_create(actor=None, program=program, working_days=61, modules=MODULES)
     assert "working_days" in refused.value.message_dict
     backwards = [{**MODULES[0], "first_day": 3, "last_day": 1}]
     with pytest.raises(ValidationError, match="ends before it starts"):
-        services.program_version_create(program=program, working_days=10, modules=backwards)
+        services.program_version_create(actor=None, program=program, working_days=10, modules=backwards)
 
 
 def test_cohort_capacity_is_the_services_and_the_databases(bootcamp):
@@ -41,9 +41,9 @@ def test_cohort_capacity_is_the_services_and_the_databases(bootcamp):
     lead = lead_of(pod)
     spec = {"name": "Big", "program_version": bootcamp.version, "start_on": datetime.date(2026, 12, 7), "lead": lead}
     with pytest.raises(ValidationError) as refused:
-        services.cohort_create(pods=[pod], capacity=201, **spec)
+        services.cohort_create(actor=None, pods=[pod], capacity=201, **spec)
     assert "capacity" in refused.value.message_dict
-    cohort = services.cohort_create(pods=[pod], capacity=200, **spec)
+    cohort = services.cohort_create(actor=None, pods=[pod], capacity=200, **spec)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cohort.objects.filter(pk=cohort.pk).update(capacity=500)
 

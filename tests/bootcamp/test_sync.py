@@ -120,7 +120,7 @@ def test_an_implausible_device_time_is_replaced_by_the_receipt_time(api, bootcam
 def test_unchecking_a_signed_off_item_is_rejected(api, bootcamp):
     b = bootcamp
     sync(api, b.installer.user, [event(b.enrollment, b.items[1])])
-    services.enrollment_signoff_record(enrollment=b.enrollment, item=b.items[1], by=b.lead_a, action="sign_off")
+    services.enrollment_signoff_record(actor=b.lead_a, enrollment=b.enrollment, item=b.items[1], action="sign_off")
     # Made offline before the sign-off arrived on the device; it still must not undo it.
     uncheck = event(
         b.enrollment, b.items[1], "item.unchecked", occurred_at=timezone.now() - datetime.timedelta(hours=1)

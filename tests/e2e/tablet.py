@@ -19,11 +19,12 @@ class Bootcamp:
 
     def __init__(self):
         spec = json.loads((settings.BASE_DIR / "fixtures" / "program_default.json").read_text())
-        self.version = services.program_load(**spec)
+        self.version = services.program_load(actor=None, **spec)
         self.pod = PodFactory(name="Berlin Retail")
         self.lead = lead_of(self.pod, password=PASSWORD)
         self.installer = InstallerFactory(pod=self.pod, user__name="Nia Tablet", user__password=PASSWORD)
         self.cohort = services.cohort_create(
+            actor=None,
             name="Berlin November",
             program_version=self.version,
             start_on=timezone.localdate() - datetime.timedelta(days=2),
@@ -31,7 +32,9 @@ class Bootcamp:
             pods=[self.pod],
             capacity=5,
         )
-        (self.enrollment,) = services.enrollment_bulk_create(cohort=self.cohort, installers=[self.installer])
+        (self.enrollment,) = services.enrollment_bulk_create(
+            actor=None, cohort=self.cohort, installers=[self.installer]
+        )
         self.items = list(self.version.modules.get(position=1).items.order_by("position"))
 
 

@@ -17,7 +17,7 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
 
 def test_lead_runs_a_cohort_in_the_browser(page):
     spec = json.loads((settings.BASE_DIR / "fixtures" / "program_default.json").read_text())
-    version = services.program_load(**spec)
+    version = services.program_load(actor=None, **spec)
     pod = PodFactory(name="Berlin Retail")
     lead = lead_of(pod, password=PASSWORD, name="Lena Lead")
     names = ["Amara Okafor", "Jonas Becker", "Priya Raman"]

@@ -112,7 +112,7 @@ def test_a_rejected_change_is_shown_with_its_reason_and_the_rest_sync(tablet):
     wait_for_rows(b, 1)
     expect(status(page)).to_contain_text("All changes synced")
     tablet.set_offline(True)
-    services.enrollment_signoff_record(enrollment=b.enrollment, item=needs_signoff, by=b.lead, action="sign_off")
+    services.enrollment_signoff_record(actor=b.lead, enrollment=b.enrollment, item=needs_signoff, action="sign_off")
     page.get_by_label(needs_signoff.title, exact=True).uncheck()  # the tablet does not know yet
     check(page, b.items[0], b.items[2])
     expect(status(page)).to_contain_text("3 changes waiting to sync")
@@ -219,7 +219,7 @@ def test_a_lead_reopening_one_item_and_an_offline_check_of_another_both_stand(ta
     expect(status(page)).to_contain_text("All changes synced")
     tablet.set_offline(True)
     services.enrollment_signoff_record(
-        enrollment=b.enrollment, item=item_a, by=b.lead, action="reject", comment="Verify the checksum first"
+        actor=b.lead, enrollment=b.enrollment, item=item_a, action="reject", comment="Verify the checksum first"
     )
     check(page, item_b)
     expect(status(page)).to_contain_text("1 change waiting to sync")

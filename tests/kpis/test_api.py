@@ -57,7 +57,7 @@ def test_an_import_enqueues_the_recompute_of_its_periods(django_capture_on_commi
     from tests.kpis.test_import import GOOD
 
     with django_capture_on_commit_callbacks(execute=True):
-        report = field_data_import(files=GOOD)
+        report = field_data_import(actor=None, files=GOOD)
     job = KpiJob.objects.get()
     assert (job.since, job.until, job.status) == (datetime.date(2024, 9, 12), datetime.date(2024, 11, 5), "done")
     assert report.job == job

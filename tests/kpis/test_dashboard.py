@@ -113,6 +113,7 @@ def test_the_cohort_comparison_costs_the_same_queries_for_one_cohort_and_ten(cli
     for extra in (0, 9):
         for index in range(extra):
             services.cohort_create(
+                actor=None,
                 name=f"Extra {index}",
                 program_version=bootcamp.version,
                 start_on=datetime.date(2026, 1, 5),

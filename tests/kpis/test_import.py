@@ -71,7 +71,7 @@ def counts():
 
 
 def test_a_good_import_writes_everything_and_a_second_changes_nothing():
-    report = field_data_import(files=GOOD)
+    report = field_data_import(actor=None, files=GOOD)
     assert counts() == (2, 2, 2, 1, 1, 2, 2, 2)
     ada = Installer.objects.get(employee_id="E-1")
     assert (ada.level, ada.user.name, ada.pod.code) == (Level.SENIOR_INSTALLER, "Ada Lovelace", "berlin-retail")
@@ -84,19 +84,19 @@ def test_a_good_import_writes_everything_and_a_second_changes_nothing():
     assert report.touched == (datetime.date(2024, 9, 12), datetime.date(2024, 11, 5))
     assert Pod.objects.get(code="lagos-logistics").geography.name == "West Africa"  # created when new
 
-    again = field_data_import(files=GOOD)
+    again = field_data_import(actor=None, files=GOOD)
     assert counts() == (2, 2, 2, 1, 1, 2, 2, 2)
     assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
 
 
 def test_a_later_import_updates_what_changed():
-    field_data_import(files=GOOD)
+    field_data_import(actor=None, files=GOOD)
     resolved = {
         "incidents.csv": GOOD["incidents.csv"].replace(
             "2024-11-05T10:00:00Z,", "2024-11-05T10:00:00Z,2024-11-05T16:00:00Z"
         )
     }
-    report = field_data_import(files=resolved)
+    report = field_data_import(actor=None, files=resolved)
     assert report.updated["incidents"] == 1 and report.unchanged["incidents"] == 1
     assert Incident.objects.get(external_id="INC-2").resolved_at is not None
 
@@ -112,7 +112,7 @@ def test_a_bad_date_an_unknown_pod_and_a_duplicate_id_are_refused_as_a_whole():
         """),
     }
     with pytest.raises(ImportRefused) as refused:
-        field_data_import(files=files)
+        field_data_import(actor=None, files=files)
     assert [str(e) for e in refused.value.errors] == [
         "nodes.csv:2: installed_on: “12/09/2024” is not an ISO 8601 date (YYYY-MM-DD)",
         "nodes.csv:3: pod_code: unknown pod “nowhere-pod”",
@@ -138,7 +138,7 @@ def test_every_kind_of_row_error_is_reported_with_file_line_and_column():
         """),
     }
     with pytest.raises(ImportRefused) as refused:
-        field_data_import(files=files)
+        field_data_import(actor=None, files=files)
     found = {(e.file, e.line, e.column) for e in refused.value.errors}
     assert ("installers.csv", 1, "left_on") in found and ("installers.csv", 1, "left_voluntarily") in found
     assert {("audits.csv", 2, "pod_code"), ("audits.csv", 2, "installer"), ("audits.csv", 2, "passed")} <= found
@@ -154,7 +154,7 @@ def test_a_promotion_that_contradicts_the_ladder_rolls_everything_back():
         ),
     }
     with pytest.raises(ImportRefused) as refused:
-        field_data_import(files=files)
+        field_data_import(actor=None, files=files)
     assert [str(e) for e in refused.value.errors] == [
         "promotions.csv:3: from_level: the installer is at installer-2 at that point",
     ]

@@ -20,7 +20,7 @@ def complete_bootcamp(b, enrollment):
     for item in items:
         if item.needs_signoff:
             bootcamp_services.enrollment_signoff_record(
-                enrollment=enrollment, item=item, by=b.lead_a, action="sign_off"
+                actor=b.lead_a, enrollment=enrollment, item=item, action="sign_off"
             )
 
 
@@ -44,30 +44,31 @@ def onboarding(bootcamp):
         complete_bootcamp(bootcamp, bootcamp.enrollment)
 
     def issue_kit(serial="NODE-0001", acknowledge=True):
-        kit = services.kit_issue(installer=o.installer, device_serial=serial, profile=o.profile, by=o.lead)
+        kit = services.kit_issue(actor=o.lead, installer=o.installer, device_serial=serial, profile=o.profile)
         if acknowledge:
             for version in (kit.runbook_version, kit.playbook_version):
-                kit = services.kit_acknowledge(kit=kit, version=version, by=o.installer.user)
+                kit = services.kit_acknowledge(actor=o.installer.user, kit=kit, version=version)
         return kit
 
     def shadow(days=5, confirm=True, start=0):
         assignment = services.shadow_assign(actor=o.lead, installer=o.installer, mentor=o.mentor)
         for offset in range(start, start + days):
             day = services.shadow_day_record(
+                actor=None,
                 assignment=assignment,
                 day=timezone.localdate() - datetime.timedelta(days=offset + 1),
                 site=f"Site {offset}",
             )
             if confirm:
-                services.shadow_day_confirm(shadow_day=day, by=o.mentor.user)
+                services.shadow_day_confirm(actor=o.mentor.user, shadow_day=day)
         return assignment
 
     def drill(passed=True):
         scheduled = services.drill_schedule(
-            installer=o.installer, scenario=o.scenario, scheduled_for=timezone.now(), by=o.lead
+            actor=o.lead, installer=o.installer, scenario=o.scenario, scheduled_for=timezone.now()
         )
         return services.drill_record(
-            drill=scheduled, passed=passed, minutes_to_recover=22 if passed else None, by=o.lead
+            actor=o.lead, drill=scheduled, passed=passed, minutes_to_recover=22 if passed else None
         )
 
     o.finish_bootcamp, o.issue_kit, o.shadow, o.drill = finish_bootcamp, issue_kit, shadow, drill

@@ -20,16 +20,18 @@ def test_publishing_version_2_flags_exactly_the_kits_holding_version_1(onboardin
     o = onboarding
     old_kit = o.issue_kit(serial="OLD-1")
     runbook = o.runbook_v1.document
-    v2 = services.document_publish(document=runbook, body=o.runbook_v1.body + "\n\n## 10. Addendum\n\nNew step.\n")
-    fresh = services.kit_issue(
-        installer=InstallerFactory(pod=o.b.pod_a), device_serial="NEW-1", profile=o.profile, by=o.lead
+    v2 = services.document_publish(
+        actor=None, document=runbook, body=o.runbook_v1.body + "\n\n## 10. Addendum\n\nNew step.\n"
     )
-    services.document_publish(document=runbook, body=v2.body)  # same body again: nothing new
+    fresh = services.kit_issue(
+        actor=o.lead, installer=InstallerFactory(pod=o.b.pod_a), device_serial="NEW-1", profile=o.profile
+    )
+    services.document_publish(actor=None, document=runbook, body=v2.body)  # same body again: nothing new
     assert v2.number == 2
     assert fresh.runbook_version == v2
     flagged = set(Day1Kit.objects.filter(reprint_needed_since__isnull=False).values_list("device_serial", flat=True))
     assert flagged == {"OLD-1"}
-    reprinted = services.kit_reprint(kit=old_kit, by=o.lead)
+    reprinted = services.kit_reprint(actor=o.lead, kit=old_kit)
     assert (reprinted.runbook_version, reprinted.runbook_acknowledged_at, reprinted.reprint_needed_since) == (
         v2,
         None,

@@ -145,7 +145,7 @@ def test_clearances_appear_as_expiring_30_days_ahead(onboarding):
     o.issue_kit()
     o.shadow()
     o.drill()
-    clearance = services.installer_clear(installer=o.installer, by=o.lead)
+    clearance = services.installer_clear(actor=o.lead, installer=o.installer)
     valid_until = clearance.valid_until
     assert valid_until == clearance.cleared_at.date() + relativedelta(months=12)
     today = valid_until - datetime.timedelta(days=31)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"{directory} holds none of the import files (pods.csv, installers.csv, ...)")
         try:
             with audit_source("import"):
-                report = field_data_import(files=files)
+                report = field_data_import(actor=None, files=files)
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{directory / error.file}:{error.line}: {error.column}: {error.reason}")
