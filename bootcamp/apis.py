@@ -1,8 +1,6 @@
 """The bootcamp's API (docs/architecture.md, Sync protocol and API surface): querysets from the
 selectors, writes through the services."""
 
-from dataclasses import asdict
-
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +28,6 @@ from .serializers import (
     ProgramVersionCreateSerializer,
     ProgramVersionSerializer,
     SignoffRequestSerializer,
-    SyncRequestSerializer,
-    SyncResponseSerializer,
 )
 
 
@@ -139,27 +135,6 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def retrieve(self, request, pk=None):
         return Response(EnrollmentStateSerializer(selectors.enrollment_states([self.get_object()])[0]).data)
-
-
-class SyncView(APIView):
-    """The tablet's outbox drains here: the only way check-offs enter the system."""
-
-    @extend_schema(request=SyncRequestSerializer, responses=SyncResponseSerializer)
-    def post(self, request):
-        serializer = SyncRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        outcome = services.sync_batch_apply(
-            actor=request.user,
-            device_id=serializer.validated_data["device_id"],
-            events=serializer.validated_data["events"],
-        )
-        enrollments = list(selectors.enrollments_visible_to(request.user).filter(pk__in=outcome.enrollment_ids))
-        body = {
-            "results": [asdict(result) for result in outcome.results],
-            "server_time": outcome.server_time,
-            "enrollments": selectors.enrollment_states(enrollments),
-        }
-        return Response(SyncResponseSerializer(body).data)
 
 
 class EnrollmentSignoffView(APIView):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from installer_ops.demo import DemoOrganisation
 from installer_ops.models import PodRole, Stage
+from installer_ops.sync import sync_batch_apply
 
 from . import services
 from .calendar import nth_working_day
@@ -148,7 +149,7 @@ def _work_through(cohort: Cohort, enrollment, today: datetime.date, *, complete:
             if item.needs_signoff and (complete or rng.random() < 0.6):
                 signoffs.append(item)
     user = enrollment.installer.user
-    services.sync_batch_apply(actor=user, device_id=f"demo-tablet-{enrollment.installer.employee_id}", events=events)
+    sync_batch_apply(actor=user, device_id=f"demo-tablet-{enrollment.installer.employee_id}", events=events)
     # The lead of the installer's pod signs off (a cohort may train several pods).
     signer = pods_led_by_user_of(enrollment.installer.pod) or cohort.lead
     for index, item in enumerate(signoffs):

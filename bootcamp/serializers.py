@@ -3,22 +3,6 @@ from rest_framework import serializers
 from installer_ops.models import Installer, Pod
 
 from .models import MAX_COHORT_CAPACITY, MAX_WORKING_DAYS, ItemKind, ProgramVersion
-from .services import MAX_SYNC_EVENTS
-
-
-class SyncRequestSerializer(serializers.Serializer):
-    """The envelope of a sync batch. Events are read one by one by the
-    service, so that one malformed event is rejected without failing the rest."""
-
-    device_id = serializers.CharField(max_length=64)
-    sent_at = serializers.DateTimeField(required=False)
-    events = serializers.ListField(child=serializers.JSONField(), max_length=MAX_SYNC_EVENTS, allow_empty=True)
-
-
-class SyncResultSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    status = serializers.ChoiceField(choices=["applied", "duplicate", "conflict", "rejected"])
-    reason = serializers.CharField(allow_blank=True)
 
 
 class ItemStateSerializer(serializers.Serializer):
@@ -45,12 +29,6 @@ class EnrollmentStateSerializer(serializers.Serializer):
     cohort = serializers.IntegerField()
     progress = serializers.FloatField()
     modules = ModuleStateSerializer(many=True)
-
-
-class SyncResponseSerializer(serializers.Serializer):
-    results = SyncResultSerializer(many=True)
-    server_time = serializers.DateTimeField()
-    enrollments = EnrollmentStateSerializer(many=True)
 
 
 class SignoffRequestSerializer(serializers.Serializer):

@@ -16,12 +16,12 @@ from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, Pod, Stage, User
 from installer_ops.policies import installers_visible_to, require
 from installer_ops.services import installers_stage_advance
+from installer_ops.sync import SyncResult
 
 from . import policies
 from .models import CheckoffEvent, Cohort, Enrollment, EventType, Item, ItemState, Module, Program, ProgramVersion
 from .state import FoldEvent, effective_time, fold_item_events
 
-MAX_SYNC_EVENTS = 500
 INSTALLER_EVENT_TYPES = {EventType.CHECKED.value, EventType.UNCHECKED.value}
 
 
@@ -271,16 +271,10 @@ def enrollment_bulk_create(*, actor: User | None, cohort: Cohort, installers: li
 
 
 @dataclass
-class SyncResult:
-    id: str
-    status: str  # applied | duplicate | conflict | rejected
-    reason: str = ""
-
-
-@dataclass
-class SyncOutcome:
+class ItemEventsOutcome:
     results: list[SyncResult]
-    server_time: datetime.datetime
+    # The enrollments the events named that belong to their sender: the ones
+    # whose state the sync answer carries.
     enrollment_ids: list[int] = field(default_factory=list)
 
 
@@ -334,17 +328,16 @@ def _same_content(stored: CheckoffEvent, incoming: _Incoming) -> bool:
     )
 
 
-@transaction.atomic
-def sync_batch_apply(*, actor: User, device_id: str, events: list) -> SyncOutcome:
-    """Apply a batch of an installer's device events (docs/architecture.md, Sync protocol).
+@transaction.atomic(savepoint=False)  # inside the sync batch's transaction: no savepoint
+def item_events_apply(
+    *, actor: User, device_id: str, events: list, received_at: datetime.datetime
+) -> ItemEventsOutcome:
+    """Apply a batch's item.* events of an installer's device (called by the
+    sync registry, installer_ops/sync.py; docs/architecture.md, Sync protocol).
 
     One result per event: applied, duplicate (same id, same content),
     conflict (same id, other content; nothing stored) or rejected with a
-    reason. One bad event never fails the others; any unexpected error
-    rolls back the whole batch. Runs a fixed number of queries."""
-    if len(events) > MAX_SYNC_EVENTS:
-        raise ValidationError({"events": _("At most %(n)s events per batch.") % {"n": MAX_SYNC_EVENTS}})
-    received_at = timezone.now()
+    reason. One bad event never fails the others. Runs a fixed number of queries."""
     # The installer's row lock serialises concurrent batches (two tabs, two
     # devices) so that a replay racing its original stores one row.
     installer = Installer.objects.select_for_update().filter(user=actor).first()
@@ -410,9 +403,7 @@ def sync_batch_apply(*, actor: User, device_id: str, events: list) -> SyncOutcom
     if to_store:
         CheckoffEvent.objects.bulk_create(to_store)
         item_states_refresh(pairs={(e.enrollment_id, e.item_id) for e in to_store})
-    return SyncOutcome(
-        results=results, server_time=received_at, enrollment_ids=_own_enrollment_ids(installer, enrollments)
-    )
+    return ItemEventsOutcome(results=results, enrollment_ids=_own_enrollment_ids(installer, enrollments))
 
 
 def _own_enrollment_ids(installer: Installer | None, enrollments: dict[int, Enrollment]) -> list[int]:

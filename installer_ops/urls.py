@@ -15,7 +15,7 @@ from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
 from onboarding import views as onboarding_views
 
-from . import apis, audit_apis, tablet, views
+from . import apis, audit_apis, sync_apis, tablet, views
 from .health import healthz
 
 router = DefaultRouter()
@@ -41,7 +41,7 @@ api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
     path("audit-log/", audit_apis.AuditLogView.as_view(), name="api-audit-log"),
-    path("sync/", bootcamp_apis.SyncView.as_view(), name="api-sync"),
+    path("sync/", sync_apis.SyncView.as_view(), name="api-sync"),
     path("kpis/", kpi_apis.KpiListView.as_view(), name="api-kpis"),
     path("kpis/recompute/", kpi_apis.RecomputeView.as_view(), name="api-kpis-recompute"),
     path("kpis/jobs/<uuid:job_id>/", kpi_apis.KpiJobView.as_view(), name="api-kpi-job"),

@@ -7,6 +7,7 @@ import inspect
 
 WRITE_MODULES = [
     "installer_ops.services",
+    "installer_ops.sync",
     "bootcamp.services",
     "onboarding.services",
     "kpis.importing",
@@ -15,7 +16,7 @@ WRITE_MODULES = [
 ]
 SYSTEM_ONLY = {
     "installer_ops.services.role_groups_ensure": "creates the four role groups at set-up; nobody acts",
-    "installer_ops.services.pod_role_assign_validate": "the checks of pod_role_assign, for the admin form; writes nothing",
+    "installer_ops.services.pod_role_assign_validate": "pod_role_assign's checks, for the admin form; writes nothing",
     "bootcamp.services.program_version_spec": "reads a version into the shape an edit starts from; writes nothing",
     "bootcamp.services.item_states_refresh": "derived item states, refreshed inside the services that store events",
     "onboarding.services.sha256_of": "a checksum; writes nothing",
@@ -26,6 +27,9 @@ SYSTEM_ONLY = {
     "kpis.jobs.kpi_job_run": "the worker running a recorded job",
     "kpis.jobs.kpi_job_fail": "the worker recording a job's failure",
     "kpis.jobs.nightly_window": "the nightly job's date range; writes nothing",
+    "installer_ops.sync.register": "an app's kinds of sync events, registered at start-up",
+    "installer_ops.sync.registered_types": "the registry's event types; writes nothing",
+    "installer_ops.sync.answer_fields": "the registry's answer fields, for the schema; writes nothing",
     "bootcamp.reminders.overdue_reminders_send": "the daily reminder job",
     "bootcamp.reminders.overdue_reminders_record": "its first step",
     "bootcamp.reminders.overdue_reminders_deliver": "its second step",

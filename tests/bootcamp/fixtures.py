@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bootcamp import services
 from bootcamp.models import Program
+from installer_ops.sync import sync_batch_apply
 from tests.factories import InstallerFactory, PodFactory, lead_of
 
 MODULES = [
@@ -66,7 +67,7 @@ def bootcamp(db):
 
 def tablet_check(enrollment, *items, device_id: str = "tablet"):
     """The installer's tablet checks these items off now, through the sync service."""
-    return services.sync_batch_apply(
+    return sync_batch_apply(
         actor=enrollment.installer.user,
         device_id=device_id,
         events=[
