@@ -53,6 +53,14 @@ def _plain(value):
     return value
 
 
+def field_changes(record, **values) -> dict:
+    """{field: (before, after)} for the values that differ from `record`'s:
+    what an update service changes and records."""
+    return {
+        field: (getattr(record, field), value) for field, value in values.items() if getattr(record, field) != value
+    }
+
+
 def audit_changes(changes: dict | None) -> dict:
     """`changes` as stored: (before, after) pairs as lists, secrets masked."""
     stored = {}

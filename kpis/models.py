@@ -223,10 +223,6 @@ class KpiJob(models.Model):
         return f"KPI job {self.since}–{self.until}: {self.status}"
 
 
-# Lower is better for these; higher for the rest (the dashboard colours changes by it).
-LOWER_IS_BETTER = {KpiCode.MTTR, KpiCode.CHURN, KpiCode.DAYS_TO_CLEARANCE}
-
-
 class KpiTarget(models.Model):
     """The target of a KPI: the organisation's default (scope org) or an override for one scope."""
 

@@ -2,7 +2,7 @@
 "beyond these"): bootcamp completion rate, days from hire to clearance and
 the first-attempt drill pass rate. The fourth, first-time success in the
 first 90 days in the field, is first-time success restricted to newcomers
-and lives beside it in computation.py. The exact definitions are in
+and lives beside it in first_time_kpis.py. The exact definitions are in
 docs/decisions.md; field scopes follow the installer's pod, the cohort scope
 the installer's enrollment.
 

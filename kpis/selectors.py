@@ -11,25 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
 
-from .models import LOWER_IS_BETTER, KpiCode, KpiSnapshot, KpiTarget, Scope
+from .models import KpiCode, KpiSnapshot, KpiTarget, Scope
 from .periods import period_of
 from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
+from .registry import COHORT_KPIS, LOWER_IS_BETTER, is_rate, unit
 
-# How each KPI reads: a rate (a fraction shown in percent), hours or days.
-UNITS = {
-    KpiCode.MTTR: "h",
-    KpiCode.DAYS_TO_CLEARANCE: "d",
-}
-RATE_KPIS = {kpi for kpi in KpiCode.values if kpi not in UNITS}
-# The KPIs a cohort has (the others follow nodes or pod headcounts).
-COHORT_KPIS = [
-    KpiCode.BOOTCAMP_COMPLETION,
-    KpiCode.DAYS_TO_CLEARANCE,
-    KpiCode.DRILL_FIRST_PASS,
-    KpiCode.COHORT_FIRST_TIME_SUCCESS,
-    KpiCode.FIRST_TIME_SUCCESS,
-    KpiCode.AUDIT_PASS_RATE,
-]
 TREND_PERIODS = 12
 COHORTS_COMPARED = 12
 CHILD_SCOPES = {
@@ -41,22 +27,18 @@ CHILD_SCOPES = {
 }
 
 
-def unit(kpi: str) -> str:
-    return UNITS.get(kpi, "%")
-
-
 def format_value(kpi: str, value: float | None) -> str:
     # Templates pass "" for a missing snapshot's value: that is "no value" too.
     if value is None or not isinstance(value, int | float):
         return "—"
-    if kpi in RATE_KPIS:
+    if is_rate(kpi):
         return f"{value * 100:.1f} %"
     return f"{value:.1f} {unit(kpi)}"
 
 
 def format_change(kpi: str, change: float) -> str:
     """The size of a change beside its arrow: points for rates, hours or days otherwise."""
-    if kpi in RATE_KPIS:
+    if is_rate(kpi):
         return f"{abs(change) * 100:.1f} pts"
     return f"{abs(change):.1f} {unit(kpi)}"
 

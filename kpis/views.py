@@ -9,8 +9,9 @@ from installer_ops.views import role_required
 
 from .exports import dashboard_csv
 from .models import Grain, KpiCode, Scope
-from .selectors import COHORT_KPIS, format_value, unit
+from .registry import COHORT_KPIS, unit
 from .selectors import dashboard as dashboard_data
+from .selectors import format_value
 
 
 @role_required(Role.EXECUTIVE, Role.ADMIN)

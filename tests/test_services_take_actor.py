@@ -4,6 +4,7 @@ no person ever calls are listed, each with why."""
 
 import importlib
 import inspect
+import pkgutil
 
 WRITE_MODULES = [
     "installer_ops.services",
@@ -11,6 +12,7 @@ WRITE_MODULES = [
     "bootcamp.services",
     "onboarding.services",
     "kpis.importing",
+    "kpis.import_writes",
     "kpis.jobs",
     "bootcamp.reminders",
 ]
@@ -38,11 +40,19 @@ SYSTEM_ONLY = {
 
 
 def public_functions():
+    """(name as callers write it, function) for the public functions of each
+    module, and of each module of a package (services split by concern)."""
     for module_name in WRITE_MODULES:
         module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module_name and not name.startswith("_"):
+            own = function.__module__ == module_name or function.__module__.startswith(module_name + ".")
+            if own and not name.startswith("_"):
                 yield f"{module_name}.{name}", function
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            submodule = importlib.import_module(f"{module_name}.{info.name}")
+            for name, function in inspect.getmembers(submodule, inspect.isfunction):
+                if function.__module__ == submodule.__name__ and not name.startswith("_"):
+                    yield f"{module_name}.{name}", function
 
 
 def test_every_write_service_takes_the_actor_or_is_listed_as_the_systems():

@@ -4,7 +4,7 @@ the reference the set-based computation is checked against."""
 import datetime
 from collections import defaultdict
 
-from kpis.computation import percentile
+from kpis.field_kpis import percentile
 
 
 def employed(installer, day):
@@ -194,7 +194,7 @@ def stored(snapshots, kpi, scope, scope_id, start):
     """The stored snapshot, or what "no snapshot" stands for: no facts, no value."""
     from types import SimpleNamespace
 
-    from kpis.computation import empty_details
+    from kpis.registry import empty_details
 
     found = snapshots.get((kpi, scope, scope_id, start))
     if found is not None:

@@ -1,9 +1,4 @@
-"""Writes to the organisation. Every change of an installer or a pod role goes
-through one of these functions, whatever the caller (API, page, admin, import,
-seed). Each takes the `actor` (None: the system), asks the policies whether
-the actor may, refuses what makes no sense with a ValidationError naming the
-field, and writes its audit entry in its own transaction.
-"""
+"""People: logins, hires, corrections, promotions, separations and the lifecycle stage."""
 
 import datetime
 
@@ -13,28 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import policies
-from .audit import audit_record, audit_record_many_changes
-from .models import (
+from .. import policies
+from ..audit import audit_record, audit_record_many_changes, field_changes
+from ..models import (
     STAGE_ORDER,
-    Geography,
     HiringSource,
     Installer,
     Level,
     Pod,
-    PodMembership,
-    PodRole,
     Promotion,
     Stage,
     User,
-    Vertical,
 )
-from .roles import Role
-
-
-def role_groups_ensure() -> dict[str, Group]:
-    """The four role groups exist (idempotent)."""
-    return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+from ..roles import Role
 
 
 @transaction.atomic
@@ -66,144 +52,6 @@ def user_create(
         changes["password"] = password  # recorded as changed, never its value
     audit_record(actor=actor, action="create", target=user, changes=changes)
     return user
-
-
-@transaction.atomic
-def geography_create(
-    *, actor: User | None, code: str, name: str, time_zone: str = "UTC", locale: str = "en"
-) -> Geography:
-    policies.require(policies.can_shape_organisation(actor))
-    geography = Geography(code=code, name=name, time_zone=time_zone, locale=locale)
-    geography.full_clean()
-    geography.save()
-    audit_record(
-        actor=actor,
-        action="create",
-        target=geography,
-        changes={"code": code, "name": name, "time_zone": time_zone, "locale": locale},
-    )
-    return geography
-
-
-@transaction.atomic
-def vertical_create(*, actor: User | None, code: str, name: str) -> Vertical:
-    policies.require(policies.can_shape_organisation(actor))
-    vertical = Vertical(code=code, name=name)
-    vertical.full_clean()
-    vertical.save()
-    audit_record(actor=actor, action="create", target=vertical, changes={"code": code, "name": name})
-    return vertical
-
-
-@transaction.atomic
-def pod_create(*, actor: User | None, code: str, name: str, vertical: Vertical, geography: Geography) -> Pod:
-    policies.require(policies.can_shape_organisation(actor))
-    pod = Pod(code=code, name=name, vertical=vertical, geography=geography)
-    pod.full_clean()
-    pod.save()
-    audit_record(
-        actor=actor,
-        action="create",
-        target=pod,
-        changes={"code": code, "name": name, "vertical": vertical, "geography": geography},
-    )
-    return pod
-
-
-@transaction.atomic
-def pod_update(*, actor: User | None, pod: Pod, name: str, vertical: Vertical, geography: Geography) -> bool:
-    """Rename a pod or move it to another vertical or geography; True if anything changed."""
-    policies.require(policies.can_shape_organisation(actor))
-    changes = _changes(pod, name=name, vertical=vertical, geography=geography)
-    if not changes:
-        return False
-    pod.name, pod.vertical, pod.geography = name, vertical, geography
-    pod.full_clean()
-    pod.save()
-    audit_record(actor=actor, action="update", target=pod, changes=changes)
-    return True
-
-
-def _changes(record, **values) -> dict:
-    """{field: (before, after)} for the values that differ from `record`'s."""
-    return {
-        field: (getattr(record, field), value) for field, value in values.items() if getattr(record, field) != value
-    }
-
-
-def pod_role_assign_validate(
-    *, pod: Pod, role: PodRole | str, user: User, started_on: datetime.date
-) -> PodMembership | None:
-    """Check a hand-over of `role` in `pod` to `user`; returns the current
-    holder's membership (to be ended), or None when the role is vacant."""
-    current = PodMembership.objects.filter(pod=pod, role=PodRole(role), ended_on__isnull=True).first()
-    if current is None:
-        return None
-    if current.user_id == user.pk:
-        raise ValidationError({"user": _("%(name)s already holds this role.") % {"name": user}})
-    if started_on < current.started_on:
-        raise ValidationError(
-            {
-                "started_on": _("The current holder started on %(date)s; a handover cannot start earlier.")
-                % {"date": current.started_on.isoformat()}
-            }
-        )
-    return current
-
-
-@transaction.atomic
-def pod_role_assign(
-    *, actor: User | None, pod: Pod, role: PodRole | str, user: User, started_on: datetime.date, phone: str = ""
-) -> PodMembership:
-    """Make `user` the holder of `role` in `pod` from `started_on`.
-
-    The current holder, if any, hands over on that date: their membership ends
-    the day the new one starts, so there is never a gap or an overlap.
-    """
-    policies.require(policies.can_shape_organisation(actor))
-    role = PodRole(role)
-    # Lock the pod so that two concurrent assignments of one role serialise.
-    Pod.objects.select_for_update().filter(pk=pod.pk).first()
-    current = pod_role_assign_validate(pod=pod, role=role, user=user, started_on=started_on)
-    if current is not None:
-        current.ended_on = started_on
-        current.full_clean()
-        current.save(update_fields=["ended_on"])
-    membership = PodMembership(pod=pod, role=role, user=user, started_on=started_on, phone=phone)
-    membership.full_clean()
-    membership.save()
-    if role == PodRole.INSTALLER_LEAD:
-        user.groups.add(Group.objects.get_or_create(name=Role.LEAD.value)[0])
-    audit_record(
-        actor=actor,
-        action="assign role",
-        target=pod,
-        changes={
-            "role": role.value,
-            "user": user,
-            "started_on": started_on,
-            "handed over by": current and current.user,
-        },
-    )
-    return membership
-
-
-@transaction.atomic
-def pod_role_end(*, actor: User | None, membership: PodMembership, ended_on: datetime.date) -> PodMembership:
-    policies.require(policies.can_shape_organisation(actor))
-    if membership.ended_on is not None:
-        raise ValidationError(
-            {"ended_on": _("This role ended on %(date)s already.") % {"date": membership.ended_on.isoformat()}}
-        )
-    if ended_on < membership.started_on:
-        raise ValidationError({"ended_on": _("A role cannot end before it started.")})
-    membership.ended_on = ended_on
-    membership.full_clean()
-    membership.save(update_fields=["ended_on"])
-    audit_record(
-        actor=actor, action="end role", target=membership.pod, changes={"role": membership.role, "ended_on": ended_on}
-    )
-    return membership
 
 
 @transaction.atomic
@@ -268,7 +116,7 @@ def installer_update(*, actor: User | None, installer: Installer, name: str, pod
     between pods needs the right to change the installer and to hire into the new pod."""
     policies.require(policies.can_change_installer(actor, installer) and policies.can_hire_into(actor, pod))
     installer = _locked(installer)
-    changes = _changes(installer, pod=pod) | _changes(installer.user, name=name.strip())
+    changes = field_changes(installer, pod=pod) | field_changes(installer.user, name=name.strip())
     if not changes:
         return False
     if "name" in changes:

@@ -1,0 +1,35 @@
+"""Writes of the bootcamp: programs, cohorts, enrollments and check-off
+events. Each takes the actor, asks bootcamp/policies.py and writes its audit
+entry. One module per concern; callers import the package."""
+
+from .cohorts import (
+    cohort_create,
+    enrollment_bulk_create,
+)
+from .events import (
+    ItemEventsOutcome,
+    enrollment_signoff_record,
+    item_events_apply,
+    item_states_refresh,
+)
+from .programs import (
+    program_load,
+    program_version_create,
+    program_version_publish,
+    program_version_revise,
+    program_version_spec,
+)
+
+__all__ = [
+    "ItemEventsOutcome",
+    "cohort_create",
+    "enrollment_bulk_create",
+    "enrollment_signoff_record",
+    "item_events_apply",
+    "item_states_refresh",
+    "program_load",
+    "program_version_create",
+    "program_version_publish",
+    "program_version_revise",
+    "program_version_spec",
+]

@@ -1,0 +1,197 @@
+"""The first step of an import: every row of every file validated and
+resolved against the database and the other files, before anything is
+written. Returns the plan of what to write; errors are collected, not raised."""
+
+from django.utils.text import slugify
+
+from installer_ops.models import LEVEL_BY_CODE, Installer, Pod
+
+from .import_format import SEVERITIES, Rows, Validator
+from .models import Install, Node, VisitOutcome
+
+
+def validate_rows(parsed: dict[str, Rows]) -> dict:
+    plan: dict = {}
+
+    def rows(name):
+        return parsed[name].rows if name in parsed else []
+
+    pods = set(Pod.objects.values_list("code", flat=True))
+    installers = set(Installer.objects.values_list("employee_id", flat=True))
+    node_serials = set(Node.objects.values_list("serial", flat=True))
+    install_ids = set(Install.objects.values_list("external_id", flat=True))
+
+    # pods.csv
+    plan["pods"], seen = [], {}
+    for line, row in rows("pods.csv"):
+        v = Validator(parsed["pods.csv"])
+        if not v.unique(line, row, "code", seen):
+            continue
+        code, name = v.required(line, row, "code"), v.required(line, row, "name")
+        if code:
+            pods.add(code)  # known from here on, so that a bad column is reported once, not in every file
+        vertical, geography = v.required(line, row, "vertical"), v.required(line, row, "geography")
+        if code and slugify(code) != code:
+            parsed["pods.csv"].error(line, "code", f"“{code}” is not a code (lower case, digits, hyphens)")
+        elif all([code, name, vertical, geography]):
+            plan["pods"].append({"code": code, "name": name, "vertical": vertical, "geography": geography})
+            pods.add(code)
+
+    # installers.csv
+    plan["installers"], seen = [], {}
+    for line, row in rows("installers.csv"):
+        v = Validator(parsed["installers.csv"])
+        if not v.unique(line, row, "employee_id", seen):
+            continue
+        employee_id, name = v.required(line, row, "employee_id"), v.required(line, row, "name")
+        if employee_id:
+            installers.add(employee_id)
+        pod = v.reference(line, row, "pod_code", pods, "pod")
+        level = v.choice(line, row, "level", LEVEL_BY_CODE)
+        hired_on = v.date(line, row, "hired_on")
+        left_on = v.date(line, row, "left_on", required=False)
+        voluntary = v.boolean(line, row, "left_voluntarily", required=left_on is not None)
+        if hired_on and left_on and left_on < hired_on:
+            parsed["installers.csv"].error(line, "left_on", "is before hired_on")
+            continue
+        if all(x is not None for x in (employee_id, name, pod, level, hired_on)) and (
+            left_on is None or voluntary is not None
+        ):
+            plan["installers"].append(
+                {
+                    "line": line,
+                    "employee_id": employee_id,
+                    "name": name,
+                    "pod": pod,
+                    "level": level,
+                    "hired_on": hired_on,
+                    "left_on": left_on,
+                    "voluntary": voluntary,
+                }
+            )
+            installers.add(employee_id)
+
+    # promotions.csv
+    plan["promotions"], seen = [], {}
+    for line, row in rows("promotions.csv"):
+        v = Validator(parsed["promotions.csv"])
+        employee_id = v.reference(line, row, "employee_id", installers, "installer")
+        from_level = v.choice(line, row, "from_level", LEVEL_BY_CODE)
+        to_level = v.choice(line, row, "to_level", LEVEL_BY_CODE)
+        effective_on = v.date(line, row, "effective_on")
+        if from_level is not None and to_level is not None and to_level <= from_level:
+            parsed["promotions.csv"].error(line, "to_level", "a promotion goes to a higher level")
+            continue
+        key = f"{row['employee_id']}|{row['effective_on']}|{row['to_level']}"
+        if not v.unique(line, {"promotion": key}, "promotion", seen):
+            continue
+        if all(x is not None for x in (employee_id, from_level, to_level, effective_on)):
+            plan["promotions"].append(
+                {
+                    "line": line,
+                    "employee_id": employee_id,
+                    "from_level": from_level,
+                    "to_level": to_level,
+                    "effective_on": effective_on,
+                }
+            )
+
+    # nodes.csv
+    plan["nodes"], seen = [], {}
+    for line, row in rows("nodes.csv"):
+        v = Validator(parsed["nodes.csv"])
+        if not v.unique(line, row, "serial", seen):
+            continue
+        serial, site = v.required(line, row, "serial"), v.required(line, row, "site")
+        if serial:
+            node_serials.add(serial)
+        pod = v.reference(line, row, "pod_code", pods, "pod")
+        by = v.reference(line, row, "installed_by", installers, "installer", required=False)
+        installed_on = v.date(line, row, "installed_on")
+        if all(x is not None for x in (serial, site, pod, installed_on)) and (by or not row["installed_by"]):
+            plan["nodes"].append(
+                {"serial": serial, "site": site, "pod": pod, "installer": by, "installed_on": installed_on}
+            )
+            node_serials.add(serial)
+
+    # installs.csv
+    plan["installs"], seen = [], {}
+    for line, row in rows("installs.csv"):
+        v = Validator(parsed["installs.csv"])
+        if not v.unique(line, row, "install_id", seen):
+            continue
+        install_id, site = v.required(line, row, "install_id"), v.required(line, row, "site")
+        if install_id:
+            install_ids.add(install_id)
+        pod = v.reference(line, row, "pod_code", pods, "pod")
+        installer = v.reference(line, row, "installer", installers, "installer", required=False)
+        if all(x is not None for x in (install_id, site, pod)) and (installer or not row["installer"]):
+            plan["installs"].append({"external_id": install_id, "site": site, "pod": pod, "installer": installer})
+            install_ids.add(install_id)
+
+    # visits.csv
+    plan["visits"], seen = [], {}
+    for line, row in rows("visits.csv"):
+        v = Validator(parsed["visits.csv"])
+        install_id = v.reference(line, row, "install_id", install_ids, "install")
+        visited_at = v.datetime(line, row, "visited_at")
+        outcome = v.choice(line, row, "outcome", {o: o for o in VisitOutcome.values})
+        if (
+            install_id
+            and visited_at
+            and not v.unique(line, {"visit": f"{install_id}|{visited_at.isoformat()}"}, "visit", seen)
+        ):
+            continue
+        if all(x is not None for x in (install_id, visited_at, outcome)):
+            plan["visits"].append({"install": install_id, "visited_at": visited_at, "outcome": outcome})
+
+    # incidents.csv
+    plan["incidents"], seen = [], {}
+    for line, row in rows("incidents.csv"):
+        v = Validator(parsed["incidents.csv"])
+        if not v.unique(line, row, "incident_id", seen):
+            continue
+        incident_id = v.required(line, row, "incident_id")
+        serial = v.reference(line, row, "node_serial", node_serials, "node")
+        severity = v.choice(line, row, "severity", SEVERITIES)
+        opened_at = v.datetime(line, row, "opened_at")
+        resolved_at = v.datetime(line, row, "resolved_at", required=False)
+        if opened_at and resolved_at and resolved_at < opened_at:
+            parsed["incidents.csv"].error(line, "resolved_at", "is before opened_at")
+            continue
+        if all(x is not None for x in (incident_id, serial, severity, opened_at)) and (
+            resolved_at or not row["resolved_at"]
+        ):
+            plan["incidents"].append(
+                {
+                    "external_id": incident_id,
+                    "node": serial,
+                    "severity": severity,
+                    "opened_at": opened_at,
+                    "resolved_at": resolved_at,
+                }
+            )
+
+    # audits.csv
+    plan["audits"], seen = [], {}
+    for line, row in rows("audits.csv"):
+        v = Validator(parsed["audits.csv"])
+        if not v.unique(line, row, "audit_id", seen):
+            continue
+        audit_id = v.required(line, row, "audit_id")
+        pod = v.reference(line, row, "pod_code", pods, "pod")
+        installer = v.reference(line, row, "installer", installers, "installer", required=False)
+        audited_on = v.date(line, row, "audited_on")
+        passed = v.boolean(line, row, "passed")
+        if all(x is not None for x in (audit_id, pod, audited_on, passed)) and (installer or not row["installer"]):
+            plan["audits"].append(
+                {
+                    "external_id": audit_id,
+                    "pod": pod,
+                    "installer": installer,
+                    "audited_on": audited_on,
+                    "passed": passed,
+                    "findings": row["findings"],
+                }
+            )
+    return plan

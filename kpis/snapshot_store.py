@@ -1,0 +1,161 @@
+"""Storing computed KPI snapshots: only the rows whose figures changed are
+written (COPY and one conditional upsert on PostgreSQL), and a stored
+snapshot whose facts are gone is zeroed, so that a rerun leaves the table
+as it was."""
+
+import datetime
+import json
+from collections import defaultdict
+
+from django.db import connection
+from psycopg.types.json import Jsonb
+
+from installer_ops.models import Installer, Pod, Promotion
+from onboarding.models import Clearance
+
+from .aggregates import (
+    vendor,
+)
+from .models import Audit, Incident, Install, KpiSnapshot, Node, Visit
+from .registry import empty_details
+
+T_POD = Pod._meta.db_table
+T_INSTALLER = Installer._meta.db_table
+T_PROMOTION = Promotion._meta.db_table
+T_AUDIT = Audit._meta.db_table
+T_INCIDENT = Incident._meta.db_table
+T_NODE = Node._meta.db_table
+T_INSTALL = Install._meta.db_table
+T_VISIT = Visit._meta.db_table
+T_CLEARANCE = Clearance._meta.db_table
+NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
+
+
+def round_figure(value):
+    return None if value is None else round(float(value), 6)
+
+
+COLUMNS = (
+    "kpi",
+    "scope",
+    "scope_id",
+    "grain",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "provisional",
+    "details",
+    "computed_at",
+)
+COPY_TYPES = [
+    "varchar",
+    "varchar",
+    "int8",
+    "varchar",
+    "date",
+    "date",
+    "float8",
+    "float8",
+    "float8",
+    "bool",
+    "jsonb",
+    "timestamptz",
+]
+KEY = ("kpi", "scope", "scope_id", "grain", "period_start")
+COMPARED = ("value", "numerator", "denominator", "provisional", "details", "period_end")
+
+
+def store_snapshots(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
+    """Write the snapshots whose figures changed, and zero the stored ones in
+    `ranges` (kpi, grain, first and last period start) that have no figure
+    any more; returns how many rows were written."""
+    if vendor() == "postgresql":
+        return _store_postgresql(wanted, ranges, computed_at)
+    return _store_portable(wanted, ranges, computed_at)
+
+
+def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
+    # Stream the rows into a temporary table, then one statement inserts the
+    # new ones and updates only those whose figures differ, and one zeroes
+    # the stored rows of the computed range that the rebuild did not produce.
+    table = KpiSnapshot._meta.db_table
+    columns = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COMPARED, "computed_at"))
+    mine = ", ".join(f"{table}.{c}" for c in COMPARED)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in COMPARED)
+    details_at = COLUMNS.index("details")
+    key = ", ".join(KEY)
+    same_key = " AND ".join(f"i.{k} = s.{k}" for k in KEY)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE kpi_incoming ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        # Binary COPY: psycopg's C dumpers do the work (twice as fast as text at 200,000 rows).
+        with cursor.cursor.copy(f"COPY kpi_incoming ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(COPY_TYPES)
+            for row in wanted:
+                copy.write_row((*row[:details_at], Jsonb(row[details_at]), *row[details_at + 1 :]))
+        # Indexed and analysed, so that the zeroing below finds each stored
+        # row's incoming twin by lookup (unindexed it was a row-by-row scan:
+        # 56 s for 20,000 rows).
+        cursor.execute(f"CREATE INDEX ON kpi_incoming ({key})")
+        cursor.execute("ANALYZE kpi_incoming")
+        cursor.execute(
+            f"""INSERT INTO {table} ({columns}) SELECT {columns} FROM kpi_incoming
+                ON CONFLICT ({key}) DO UPDATE SET {updates}
+                WHERE ({mine}) IS DISTINCT FROM ({theirs})"""
+        )
+        written = cursor.rowcount
+        if ranges:
+            values = ", ".join(["(%s, %s, %s::date, %s::date, %s::jsonb)"] * len(ranges))
+            params = [computed_at]
+            for kpi, grain, first, last in ranges:
+                params += [kpi, grain, first, last, json.dumps(empty_details(kpi))]
+            cursor.execute(
+                f"""UPDATE {table} s
+                    SET value = NULL, numerator = 0, denominator = 0, provisional = false,
+                        details = r.details, computed_at = %s
+                    FROM (VALUES {values}) r(kpi, grain, first, last, details)
+                    WHERE s.kpi = r.kpi AND s.grain = r.grain AND s.period_start BETWEEN r.first AND r.last
+                      AND NOT EXISTS (SELECT 1 FROM kpi_incoming i WHERE {same_key})
+                      AND (s.value, s.numerator, s.denominator, s.provisional, s.details)
+                          IS DISTINCT FROM (NULL::double precision, 0::double precision, 0::double precision,
+                                            false, r.details)""",
+                params,
+            )
+            written += cursor.rowcount
+        cursor.execute("DROP TABLE kpi_incoming")
+    return written
+
+
+def _store_portable(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
+    by_range = defaultdict(dict)  # (kpi, grain) -> {key: row}
+    for row in wanted:
+        by_range[(row[0], row[3])][tuple(row[:5])] = dict(zip(COLUMNS, row, strict=True))
+    changed = []
+    for kpi, grain, first, last in ranges:
+        rows = by_range[(kpi, grain)]
+        stored = KpiSnapshot.objects.filter(kpi=kpi, grain=grain, period_start__gte=first, period_start__lte=last)
+        existing = {tuple(row[k] for k in KEY): row for row in stored.values(*KEY, *COMPARED)}
+        for key, old in existing.items():
+            # Facts gone since the last run: the snapshot stays, zeroed.
+            new = rows.get(key) or {
+                **old,
+                "value": None,
+                "numerator": 0,
+                "denominator": 0,
+                "provisional": False,
+                "details": empty_details(kpi),
+                "computed_at": computed_at,
+            }
+            if any(old[f] != new[f] for f in COMPARED):
+                changed.append(KpiSnapshot(**new))
+        changed += [KpiSnapshot(**row) for key, row in rows.items() if key not in existing]
+    KpiSnapshot.objects.bulk_create(
+        changed,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=list(KEY),
+        update_fields=[*COMPARED, "computed_at"],
+    )
+    return len(changed)
