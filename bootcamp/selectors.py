@@ -9,18 +9,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from installer_ops.models import Stage
 from installer_ops.selectors import installers_matching, installers_visible_to
 
 from .calendar import nth_working_day
+from .item_done import AWAITING_SIGNOFF, DONE, is_item_done  # noqa: E402 - the rule is defined once there
 from .models import CheckoffEvent, Cohort, Enrollment, Item, ItemState, Module, ProgramVersion
-
-# An item counts as done when checked and, if it needs one, signed off.
-DONE = Q(checked=True) & (Q(signed_off=True) | Q(item__needs_signoff=False))
-AWAITING_SIGNOFF = Q(checked=True, signed_off=False, item__needs_signoff=True)
-
 
 # The scopes are the policies' (bootcamp/policies.py); selectors read through them.
 from .policies import cohorts_visible_to, enrollments_visible_to, programs_visible_to  # noqa: E402, F401
@@ -260,7 +256,7 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                 state = states.get((enrollment.pk, item.pk))
                 checked = bool(state and state.checked)
                 signed_off = bool(state and state.signed_off)
-                done += checked and (signed_off or not item.needs_signoff)
+                done += is_item_done(checked=checked, signed_off=signed_off, needs_signoff=item.needs_signoff)
                 total += 1
                 item_rows.append(
                     {
@@ -278,7 +274,10 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                     "id": outline.module.pk,
                     "title": outline.module.title,
                     "due_on": module_due_on(enrollment.cohort, outline.module),
-                    "complete": all(r["checked"] and (r["signed_off"] or not r["needs_signoff"]) for r in item_rows),
+                    "complete": all(
+                        is_item_done(checked=r["checked"], signed_off=r["signed_off"], needs_signoff=r["needs_signoff"])
+                        for r in item_rows
+                    ),
                     "items": item_rows,
                 }
             )

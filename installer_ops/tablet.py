@@ -28,6 +28,7 @@ SHELL_STATIC = [
     "installer_ops/app/tablet.css",
     "vendor/idb/idb.umd.js",
     "installer_ops/app/outbox.js",
+    "installer_ops/app/checklist.js",
     "installer_ops/app/app.js",
     "installer_ops/app/icon-192.png",
     "installer_ops/app/icon-512.png",

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from bootcamp.item_done import done_sql
 from bootcamp.models import Cohort, Enrollment, Item, ItemState, Module
 from bootcamp.selectors import cohort_ends_on
 from installer_ops.models import Installer, Pod
@@ -60,7 +61,7 @@ def bootcamp_completion(periods: list[Period], scopes: list[str], ctx: Context) 
             GROUP BY m.version_id)""",
         f"""done(enrollment_id, n) AS (
             SELECT s.enrollment_id, COUNT(*) FROM {T_ITEM_STATE} s JOIN {T_ITEM} it ON it.id = s.item_id
-            WHERE s.checked AND (s.signed_off OR NOT it.needs_signoff)
+            WHERE {done_sql("s", "it")}
             GROUP BY s.enrollment_id)""",
     ]
 

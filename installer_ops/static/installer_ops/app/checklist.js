@@ -1,0 +1,225 @@
+/* What the installer's tablet shows, built from data: the checklist, the
+ * readiness panel, the runbooks and the refused changes. No state and no
+ * network here: app.js owns those and passes the actions in as handlers. */
+/* global gettext, interpolate */
+(function () {
+  "use strict";
+
+  // Set by app.js: onChange(enrollmentId, itemId, type), onConfirm(day, button),
+  // onAcknowledge(kit, copy, button), onDismiss(eventId).
+  var handlers = {};
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "className") node.className = attrs[key];
+      else if (attrs[key] !== false && attrs[key] !== null && attrs[key] !== undefined) node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+
+  function timeOf(iso) {
+    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+  }
+
+  /* The server's state with the waiting changes applied in the order made. */
+  function overlay(enrollments, waiting) {
+    var copy = JSON.parse(JSON.stringify(enrollments));
+    var items = {};
+    copy.forEach(function (e) {
+      e.modules.forEach(function (m) { m.items.forEach(function (i) { items[e.id + ":" + i.id] = i; }); });
+    });
+    waiting.forEach(function (event) {
+      var item = items[event.enrollment + ":" + event.item];
+      if (!item) return;
+      item.checked = event.type === "item.checked";
+      item.pending = true;
+    });
+    return copy;
+  }
+
+  function itemDone(item) {
+    return item.checked && (item.signed_off || !item.needs_signoff);
+  }
+
+  function renderEnrollment(enrollment, cohort) {
+    var all = [];
+    enrollment.modules.forEach(function (m) { all = all.concat(m.items); });
+    var done = all.filter(itemDone).length;
+    var pct = all.length ? Math.round((100 * done) / all.length) : 0;
+    var section = el("section", { className: "enrollment", "aria-labelledby": "enrollment-" + enrollment.id });
+    section.appendChild(el("div", { className: "enrollment-head" }, [
+      el("h1", { id: "enrollment-" + enrollment.id, text: cohort ? cohort.name : gettext("My bootcamp") }),
+      el("div", { className: "meter big" }, [
+        el("progress", { value: pct, max: 100, "aria-label": gettext("Bootcamp progress") }),
+        el("span", { text: interpolate(gettext("%(pct)s% · %(done)s of %(total)s"), { pct: pct, done: done, total: all.length }, true) }),
+      ]),
+    ]));
+    enrollment.modules.forEach(function (module, index) { section.appendChild(renderModule(enrollment, module, index)); });
+    return section;
+  }
+
+  function renderModule(enrollment, module, index) {
+    var done = module.items.filter(itemDone).length;
+    var complete = done === module.items.length;
+    var overdue = !complete && module.due_on < today();
+    var heading = el("h2", { id: "module-" + module.id }, [
+      document.createTextNode((index + 1) + ". " + module.title + " "),
+      el("small", { className: "muted", text: interpolate(gettext("due %(date)s · %(done)s/%(total)s"), { date: module.due_on, done: done, total: module.items.length }, true) }),
+      complete ? el("span", { className: "badge ok", text: gettext("Complete") }) : null,
+      overdue ? el("span", { className: "badge warn", text: gettext("Overdue") }) : null,
+    ]);
+    var list = el("ul", { className: "checklist" });
+    module.items.forEach(function (item) { list.appendChild(renderItem(enrollment, item)); });
+    return el("section", { className: "module" + (overdue ? " is-overdue" : ""), "aria-labelledby": "module-" + module.id }, [heading, list]);
+  }
+
+  function renderItem(enrollment, item) {
+    var id = "item-" + enrollment.id + "-" + item.id;
+    var notes = [];
+    if (item.signed_off) notes.push(el("span", { className: "badge ok", text: gettext("Signed off") }));
+    else if (item.checked && item.needs_signoff) notes.push(el("span", { className: "badge info", text: gettext("Awaiting sign-off") }));
+    else if (item.needs_signoff) notes.push(el("span", { className: "muted", text: gettext("Needs your lead's sign-off") }));
+    if (item.pending) notes.push(el("span", { className: "badge", text: gettext("Waiting to sync") }));
+    if (item.rejection_comment && !item.checked) {
+      notes.push(el("p", { className: "rejection", text: interpolate(gettext("Lead: %(comment)s"), { comment: item.rejection_comment }, true) }));
+    }
+    var box = el("input", {
+      type: "checkbox",
+      id: id,
+      "aria-describedby": notes.length ? id + "-notes" : null,
+      disabled: item.signed_off ? "disabled" : null,
+    });
+    box.checked = !!item.checked;
+    box.addEventListener("change", function () {
+      handlers.onChange(enrollment.id, item.id, box.checked ? "item.checked" : "item.unchecked");
+    });
+    return el("li", { className: "check-item" + (item.checked ? " is-checked" : "") }, [
+      box,
+      el("label", { for: id, text: item.title }),
+      notes.length ? el("div", { id: id + "-notes", className: "notes" }, notes) : null,
+    ]);
+  }
+
+  function renderReadiness(readiness, shadowDays) {
+    var panel = document.getElementById("readiness");
+    panel.replaceChildren(el("h1", { text: gettext("Ready to deploy alone?") }));
+    if (!readiness) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("Connect once to see your readiness.") }));
+      return;
+    }
+    var list = el("ul", { className: "gate" });
+    readiness.requirements.forEach(function (r) {
+      list.appendChild(el("li", { className: r.met ? "met" : "unmet" }, [
+        el("strong", { text: (r.met ? "✓ " : "✗ ") + r.label }),
+        el("span", { className: "muted", text: " " + r.detail }),
+      ]));
+    });
+    panel.appendChild(list);
+    if (readiness.clearance) {
+      panel.appendChild(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: readiness.clearance.valid_until }, true) }));
+    }
+    var me = readiness.installer;
+    var toConfirm = shadowDays.filter(function (d) { return d.to_confirm; });
+    if (toConfirm.length) {
+      // This installer mentors someone: their days wait for this login's confirmation.
+      panel.appendChild(el("h2", { text: gettext("Shadow days to confirm as a mentor") }));
+      var pending = el("ul", { className: "checklist" });
+      toConfirm.forEach(function (d) {
+        var button = el("button", { type: "button", className: "button primary", text: gettext("Confirm") });
+        button.setAttribute("aria-label", interpolate(gettext("Confirm %(name)s on %(day)s"), { name: d.installer_name, day: d.day }, true));
+        button.addEventListener("click", function () { handlers.onConfirm(d, button); });
+        pending.appendChild(el("li", { className: "check-item" }, [el("span", { text: d.day + " · " + d.installer_name + " · " + d.site }), button]));
+      });
+      panel.appendChild(pending);
+    }
+    panel.appendChild(el("h2", { text: gettext("My shadow days") }));
+    var mine = shadowDays.filter(function (d) { return d.installer === me; });
+    if (!mine.length) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("No shadow day recorded yet.") }));
+      return;
+    }
+    var days = el("ul", { className: "checklist" });
+    mine.forEach(function (d) {
+      days.appendChild(el("li", { className: "check-item" }, [
+        el("span", { text: d.day + " · " + d.site + " · " + d.mentor_name }),
+        el("span", { className: d.confirmed_at ? "badge ok" : "badge", text: d.confirmed_at ? gettext("Confirmed by your mentor") : gettext("Waiting for your mentor") }),
+      ]));
+    });
+    panel.appendChild(days);
+  }
+
+  function renderRunbooks(kit, copies) {
+    var panel = document.getElementById("runbooks");
+    panel.replaceChildren(el("h1", { text: gettext("Runbooks") }));
+    if (!kit) {
+      panel.appendChild(el("p", { className: "empty", text: gettext("Your copies arrive with your day-1 kit.") }));
+      return;
+    }
+    if (kit.needs_reprint) {
+      panel.appendChild(el("p", { className: "notice warning", text: gettext("A newer version was published: ask your lead for a reprint.") }));
+    }
+    copies.forEach(function (copy) {
+      var section = el("section", { className: "card copy", "aria-labelledby": "copy-" + copy.version_id });
+      section.appendChild(el("h2", { id: "copy-" + copy.version_id, text: copy.title + " v" + copy.version }));
+      section.appendChild(el("p", { className: "muted", text: interpolate(gettext("Published %(date)s · checksum %(sum)s"), { date: copy.published_at.slice(0, 10), sum: copy.checksum.slice(0, 16) + "…" }, true) }));
+      if (copy.acknowledged_at) {
+        section.appendChild(el("p", { className: "badge ok", text: interpolate(gettext("You acknowledged version %(n)s."), { n: copy.version }, true) }));
+      } else {
+        var ack = el("button", { type: "button", className: "button primary", text: interpolate(gettext("I have read version %(n)s"), { n: copy.version }, true) });
+        ack.addEventListener("click", function () { handlers.onAcknowledge(kit, copy, ack); });
+        section.appendChild(ack);
+      }
+      var body = el("details", { className: "document" }, [el("summary", { text: gettext("Read") })]);
+      var content = el("div", { className: "document-body" });
+      content.innerHTML = copy.html; // sanitised by the server (nh3) before it was stored
+      body.appendChild(content);
+      section.appendChild(body);
+      panel.appendChild(section);
+    });
+  }
+
+  function renderRejected(rejected, enrollments) {
+    var box = document.getElementById("rejected");
+    box.replaceChildren();
+    if (!rejected.length) { box.hidden = true; return; }
+    box.hidden = false;
+    var titles = {};
+    enrollments.forEach(function (e) {
+      e.modules.forEach(function (m) { m.items.forEach(function (i) { titles[i.id] = i.title; }); });
+    });
+    box.appendChild(el("h2", { id: "rejected-title", text: gettext("Changes the server refused") }));
+    var list = el("ul", {});
+    rejected.forEach(function (event) {
+      var what = event.type === "item.checked" ? gettext("Checked") : gettext("Unchecked");
+      var button = el("button", { type: "button", className: "button", text: gettext("Dismiss") });
+      button.setAttribute("aria-label", interpolate(gettext("Dismiss: %(item)s"), { item: titles[event.item] || event.item }, true));
+      button.addEventListener("click", function () { handlers.onDismiss(event.id); });
+      list.appendChild(el("li", {}, [
+        el("span", { text: what + " “" + (titles[event.item] || "#" + event.item) + "”: " + event.reason }),
+        button,
+      ]));
+    });
+    box.appendChild(list);
+  }
+
+  window.InstallerChecklist = {
+    el: el,
+    today: today,
+    timeOf: timeOf,
+    overlay: overlay,
+    itemDone: itemDone,
+    renderEnrollment: renderEnrollment,
+    renderReadiness: renderReadiness,
+    renderRunbooks: renderRunbooks,
+    renderRejected: renderRejected,
+    setHandlers: function (given) { handlers = given; },
+  };
+})();
