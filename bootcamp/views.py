@@ -1,7 +1,6 @@
 """The lead's bootcamp pages. Scoping by the selectors, writes by the services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,8 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from installer_ops.csv_export import csv_response, csv_writer
-from installer_ops.exceptions import DomainConflict
-from installer_ops.forms import add_service_errors
+from installer_ops.page_errors import DOMAIN_ERRORS, add_service_errors, domain_error_text
 from installer_ops.roles import Role, role_of
 from installer_ops.selectors import pods_led_by, pods_visible_to
 from installer_ops.views import role_required
@@ -54,7 +52,7 @@ def cohort_create(request):
         data = form.cleaned_data
         try:
             cohort = services.cohort_create(actor=request.user, **{**data, "pods": list(data["pods"])})
-        except ValidationError as exc:
+        except DOMAIN_ERRORS as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Cohort “%(name)s” created. Enrol its installers now.") % {"name": cohort.name})
@@ -72,8 +70,8 @@ def cohort_enrol(request, cohort_id: int):
         chosen = list(candidates.filter(pk__in=request.POST.getlist("installers")))
         try:
             services.enrollment_bulk_create(actor=request.user, cohort=cohort, installers=chosen)
-        except ValidationError as exc:
-            errors = exc.messages
+        except DOMAIN_ERRORS as exc:
+            errors = [domain_error_text(exc)]
         else:
             messages.success(
                 request,
@@ -208,8 +206,8 @@ def enrollment_signoff(request, enrollment_id: int, item_id: int):
             services.enrollment_signoff_record(
                 actor=request.user, enrollment=enrollment, item=item, **form.cleaned_data
             )
-        except (ValidationError, DomainConflict) as exc:
-            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+        except DOMAIN_ERRORS as exc:
+            error = domain_error_text(exc)
     else:
         error = _("Choose sign off or reject.")
     if request.htmx:

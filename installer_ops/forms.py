@@ -1,7 +1,6 @@
 """Forms of the organisation pages. They check input shape; services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import HiringSource, Level, Pod, Stage
@@ -9,16 +8,6 @@ from .models import HiringSource, Level, Pod, Stage
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: under the field it names
-    when the form has that field, at the top otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class InstallerFilterForm(forms.Form):

@@ -6,7 +6,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import HireForm, InstallerFilterForm, PromoteForm, SeparateForm, add_service_errors
+from .forms import HireForm, InstallerFilterForm, PromoteForm, SeparateForm
 from .models import Installer, Pod, PodRole, Stage
+from .page_errors import DOMAIN_ERRORS, add_service_errors
 from .roles import Role, role_of
 
 INSTALLERS_PER_PAGE = 50
@@ -129,7 +130,7 @@ def installer_hire(request):
     if request.method == "POST" and form.is_valid():
         try:
             installer = services.installer_hire(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except DOMAIN_ERRORS as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was hired.") % {"name": installer.name})
@@ -168,7 +169,7 @@ def installer_promote(request, installer_id: int):
     if form.is_valid():
         try:
             services.installer_promote(actor=request.user, installer=installer, **form.cleaned_data)
-        except ValidationError as exc:
+        except DOMAIN_ERRORS as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Promotion recorded."))
@@ -184,7 +185,7 @@ def installer_separate(request, installer_id: int):
     if form.is_valid():
         try:
             services.installer_separate(actor=request.user, installer=installer, **form.cleaned_data)
-        except ValidationError as exc:
+        except DOMAIN_ERRORS as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Separation recorded."))

@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer
+from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
 from installer_ops.roles import Role
 from installer_ops.selectors import installers_visible_to
 from installer_ops.views import role_required
@@ -34,11 +34,7 @@ def _installer(request, installer_id: int) -> Installer:
 
 
 def _refused(request, exc: Exception) -> None:
-    if isinstance(exc, DomainConflict):
-        missing = "; ".join(f"{d['label']}: {d['detail']}" for d in exc.details or [])
-        messages.error(request, f"{exc.message} {missing}".strip())
-    else:
-        messages.error(request, " ".join(exc.messages))
+    messages.error(request, domain_error_text(exc))
 
 
 @lead_page
@@ -93,7 +89,7 @@ def _act(request, installer_id: int, action) -> object:
     installer = _installer(request, installer_id)
     try:
         message = action(installer)
-    except (ValidationError, DomainConflict) as exc:
+    except DOMAIN_ERRORS as exc:
         _refused(request, exc)
     else:
         messages.success(request, message)
