@@ -198,18 +198,19 @@ def test_lists_show_the_other_pod_none_of_the_targets_rows(client, target):
     for rule, (_name, path) in routes().items():
         if rule not in LISTS:
             continue
-        url = url_for(path, {})
-        for who, user in target.viewers.items():
-            client.force_login(user)
+        # The page or list, and its CSV export where it has one.
+        for url in (url_for(path, {}), url_for(path, {}) + "?format=csv"):
+            for who, user in target.viewers.items():
+                client.force_login(user)
+                response = client.get(url)
+                body = response.content.decode(errors="replace")
+                if response.status_code >= 500 or any(m in body for m in [MARKER, *FIELD_MARKERS]):
+                    leaks.append(f"{who} -> {url}: {response.status_code}")
+            # Executives read aggregates of every pod, never a person's record.
+            client.force_login(target.personal_viewers["executive"])
             response = client.get(url)
-            body = response.content.decode(errors="replace")
-            if response.status_code >= 500 or any(m in body for m in [MARKER, *FIELD_MARKERS]):
-                leaks.append(f"{who} -> {url}: {response.status_code}")
-        # Executives read aggregates of every pod, never a person's record.
-        client.force_login(target.personal_viewers["executive"])
-        response = client.get(url)
-        if response.status_code >= 500 or MARKER in response.content.decode(errors="replace"):
-            leaks.append(f"executive -> {url}: {response.status_code}")
+            if response.status_code >= 500 or MARKER in response.content.decode(errors="replace"):
+                leaks.append(f"executive -> {url}: {response.status_code}")
     assert not leaks, "\n".join(leaks)
 
 
