@@ -9,29 +9,15 @@ import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from installer_ops.models import Installer, Pod, Promotion
-from onboarding.models import Clearance
-
 from .aggregates import (
     Context,
     vendor,
 )
 from .first_time_kpis import FIRST_VISITS_TABLE, first_visits_sql
-from .models import Audit, Grain, Incident, Install, KpiCode, Node, Visit
+from .models import Grain, KpiCode
 from .periods import periods_between
 from .registry import KPIS
 from .snapshot_store import round_figure, store_snapshots
-
-T_POD = Pod._meta.db_table
-T_INSTALLER = Installer._meta.db_table
-T_PROMOTION = Promotion._meta.db_table
-T_AUDIT = Audit._meta.db_table
-T_INCIDENT = Incident._meta.db_table
-T_NODE = Node._meta.db_table
-T_INSTALL = Install._meta.db_table
-T_VISIT = Visit._meta.db_table
-T_CLEARANCE = Clearance._meta.db_table
-NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 
 # --- the service ---------------------------------------------------------------------------
 

@@ -13,9 +13,6 @@ from collections import defaultdict
 
 from django.conf import settings
 
-from installer_ops.models import Installer, Pod, Promotion
-from onboarding.models import Clearance
-
 from .aggregates import (
     SCOPE_COLUMN,
     Context,
@@ -30,19 +27,9 @@ from .aggregates import (
     periods_cte,
     vendor,
 )
-from .models import Audit, Grain, Incident, Install, Node, Visit
+from .models import Grain
 from .periods import Period
-
-T_POD = Pod._meta.db_table
-T_INSTALLER = Installer._meta.db_table
-T_PROMOTION = Promotion._meta.db_table
-T_AUDIT = Audit._meta.db_table
-T_INCIDENT = Incident._meta.db_table
-T_NODE = Node._meta.db_table
-T_INSTALL = Install._meta.db_table
-T_VISIT = Visit._meta.db_table
-T_CLEARANCE = Clearance._meta.db_table
-NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
+from .tables import T_AUDIT, T_INCIDENT, T_INSTALLER, T_NODE, T_POD, T_PROMOTION
 
 
 def audit_pass_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:

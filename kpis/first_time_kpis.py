@@ -6,9 +6,6 @@ import datetime
 
 from django.conf import settings
 
-from installer_ops.models import Installer, Pod, Promotion
-from onboarding.models import Clearance
-
 from .aggregates import (
     Context,
     Figure,
@@ -18,18 +15,9 @@ from .aggregates import (
     sqlite_shifted,
     vendor,
 )
-from .models import Audit, Incident, Install, Node, Visit
 from .periods import Period
+from .tables import T_CLEARANCE, T_INSTALL, T_POD, T_VISIT
 
-T_POD = Pod._meta.db_table
-T_INSTALLER = Installer._meta.db_table
-T_PROMOTION = Promotion._meta.db_table
-T_AUDIT = Audit._meta.db_table
-T_INCIDENT = Incident._meta.db_table
-T_NODE = Node._meta.db_table
-T_INSTALL = Install._meta.db_table
-T_VISIT = Visit._meta.db_table
-T_CLEARANCE = Clearance._meta.db_table
 NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 
 FIRST_VISITS_TABLE = "kpi_first_visits"

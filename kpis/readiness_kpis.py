@@ -14,23 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from bootcamp.item_done import done_sql
-from bootcamp.models import Cohort, Enrollment, Item, ItemState, Module
+from bootcamp.models import Cohort
 from bootcamp.selectors import cohort_ends_on
-from installer_ops.models import Installer, Pod
-from onboarding.models import Clearance, DrillOutcome, OutageDrill
+from onboarding.models import DrillOutcome
 
 from .aggregates import Context, Figure, adapt_d, grouped, local_date_sql, periodise, vendor
 from .periods import Period
-
-T_POD = Pod._meta.db_table
-T_INSTALLER = Installer._meta.db_table
-T_COHORT = Cohort._meta.db_table
-T_ENROLLMENT = Enrollment._meta.db_table
-T_ITEM = Item._meta.db_table
-T_MODULE = Module._meta.db_table
-T_ITEM_STATE = ItemState._meta.db_table
-T_CLEARANCE = Clearance._meta.db_table
-T_DRILL = OutageDrill._meta.db_table
+from .tables import T_CLEARANCE, T_COHORT, T_DRILL, T_ENROLLMENT, T_INSTALLER, T_ITEM, T_ITEM_STATE, T_MODULE, T_POD
 
 
 def bootcamp_completion(periods: list[Period], scopes: list[str], ctx: Context) -> dict:

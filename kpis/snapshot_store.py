@@ -10,25 +10,11 @@ from collections import defaultdict
 from django.db import connection
 from psycopg.types.json import Jsonb
 
-from installer_ops.models import Installer, Pod, Promotion
-from onboarding.models import Clearance
-
 from .aggregates import (
     vendor,
 )
-from .models import Audit, Incident, Install, KpiSnapshot, Node, Visit
+from .models import KpiSnapshot
 from .registry import empty_details
-
-T_POD = Pod._meta.db_table
-T_INSTALLER = Installer._meta.db_table
-T_PROMOTION = Promotion._meta.db_table
-T_AUDIT = Audit._meta.db_table
-T_INCIDENT = Incident._meta.db_table
-T_NODE = Node._meta.db_table
-T_INSTALL = Install._meta.db_table
-T_VISIT = Visit._meta.db_table
-T_CLEARANCE = Clearance._meta.db_table
-NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 
 
 def round_figure(value):

@@ -34,7 +34,17 @@ def user_create(
     password: str | None = None,
 ) -> User:
     """A login. Without a password the account cannot log in until one is set."""
-    policies.require(policies.is_system_or_admin(actor) or role == Role.INSTALLER)
+    policies.require(policies.is_system_or_admin(actor))
+    user = _login_create(username=username, name=name, email=email, role=role, password=password)
+    changes = {"username": username, "name": name, "email": email, "role": role or ""}
+    if password:
+        changes["password"] = password  # recorded as changed, never its value
+    audit_record(actor=actor, action="create", target=user, changes=changes)
+    return user
+
+
+def _login_create(*, username: str, name: str, email: str, role: Role | None, password: str | None) -> User:
+    """The login itself, for user_create and installer_hire (whose own entry records it)."""
     user = User(username=username, name=name, email=email)
     if password:
         user.set_password(password)
@@ -47,10 +57,6 @@ def user_create(
     user.save()
     if role is not None:
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    changes = {"username": username, "name": name, "email": email, "role": role or ""}
-    if password:
-        changes["password"] = password  # recorded as changed, never its value
-    audit_record(actor=actor, action="create", target=user, changes=changes)
     return user
 
 
@@ -80,9 +86,7 @@ def installer_hire(
     username = (username or employee_id).strip().lower()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This login name is taken.")})
-    user = user_create(
-        actor=actor, username=username, name=name.strip(), email=email, role=Role.INSTALLER, password=password
-    )
+    user = _login_create(username=username, name=name.strip(), email=email, role=Role.INSTALLER, password=password)
     installer = Installer(
         user=user,
         employee_id=employee_id,
@@ -104,6 +108,9 @@ def installer_hire(
             "level": installer.level,
             "hiring_source": hiring_source,
             "hired_on": hired_on,
+            "login": username,
+            "email": email,
+            **({"password": password} if password else {}),  # recorded as changed, never its value
         },
     )
     return installer

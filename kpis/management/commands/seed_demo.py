@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bootcamp.demo import seed_bootcamp
 from bootcamp.models import Cohort, Enrollment
+from installer_ops.audit import audit_source
 from installer_ops.demo import DEMO_PASSWORD, advance_to_targets, seed_organisation
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
 from kpis.demo import seed_field_data
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         if User.objects.filter(username="admin").exists():
             self.stdout.write("The demo data is already loaded.")
         else:
-            self._seed()
+            with audit_source("command"):
+                self._seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
 
