@@ -91,3 +91,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Errors under /api/ answer JSON (installer_ops/error_views.py).
+handler400 = "installer_ops.error_views.bad_request"
+handler403 = "installer_ops.error_views.permission_denied"
+handler404 = "installer_ops.error_views.page_not_found"
+handler500 = "installer_ops.error_views.server_error"

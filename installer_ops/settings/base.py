@@ -123,6 +123,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait rather than fail ("database is locked"): WAL lets
+    # readers run beside the one writer, IMMEDIATE takes the write lock at
+    # BEGIN (so the busy timeout applies instead of a failed lock upgrade),
+    # and a writer waits up to SQLITE_BUSY_TIMEOUT seconds for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "installer_ops.User"
