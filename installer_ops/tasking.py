@@ -23,8 +23,15 @@ def publish(task, *args, **kwargs) -> bool:
     try:
         if task.app.conf.task_always_eager:
             # Tasks run here (no broker configured, the embedded default): no
-            # connection to the placeholder broker, which would only warn.
-            task.apply_async(args=args, kwargs=kwargs, ignore_result=True)
+            # connection to the placeholder broker, which would only warn. A
+            # task that fails has recorded its failure on its work row; the
+            # request that asked for it still succeeds.
+            try:
+                task.apply_async(args=args, kwargs=kwargs, ignore_result=True)
+            except BROKER_ERRORS:
+                raise
+            except Exception:
+                logger.exception("%s failed in-process (recorded on its work)", task.name)
             return True
         # One quick connection attempt and no publish retries: a request must
         # not hang on a dead broker (the defaults retry for 6 to 19 s).

@@ -20,11 +20,24 @@ NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
 SWEEP_GRACE = datetime.timedelta(seconds=settings.KPI_SWEEP_GRACE_SECONDS)
 
 
+# A recompute covers periods in the plausible window of the data: from
+# 2000 to five years ahead, and at most this many years at once.
+EARLIEST = datetime.date(2000, 1, 1)
+MAX_YEARS = 10
+
+
 def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None) -> KpiJob:
     """Record a recompute and enqueue it once the request's transaction commits."""
     require(policies.can_recompute_kpis(actor))
     if since > until:
         raise ValidationError({"since": _("The start is after the end.")})
+    latest = timezone.localdate().replace(year=timezone.localdate().year + 5, month=12, day=31)
+    if since < EARLIEST:
+        raise ValidationError({"since": _("Recomputes start on %(date)s or later.") % {"date": EARLIEST.isoformat()}})
+    if until > latest:
+        raise ValidationError({"until": _("Recomputes end on %(date)s or earlier.") % {"date": latest.isoformat()}})
+    if (until - since).days > MAX_YEARS * 366:
+        raise ValidationError({"until": _("A recompute covers at most %(n)s years.") % {"n": MAX_YEARS}})
     job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=actor)
     transaction.on_commit(lambda: kpi_job_enqueue(job_id=job.pk))
     return job
@@ -60,9 +73,15 @@ def kpi_job_run(*, job_id) -> KpiJob:
     job = KpiJob.objects.get(pk=job_id)
     KpiJob.objects.filter(pk=job.pk).update(status=KpiJob.Status.RUNNING, progress=0.0, error="")
     written = 0
-    for index, grain in enumerate(job.grains, start=1):
-        written += kpis_compute(since=job.since, until=job.until, grains=[grain])
-        KpiJob.objects.filter(pk=job.pk).update(progress=index / len(job.grains), written=written)
+    try:
+        for index, grain in enumerate(job.grains, start=1):
+            written += kpis_compute(since=job.since, until=job.until, grains=[grain])
+            KpiJob.objects.filter(pk=job.pk).update(progress=index / len(job.grains), written=written)
+    except Exception as exc:
+        # Recorded at once, never left "running": a retry that succeeds
+        # clears it; one that does not leaves the error to read.
+        kpi_job_fail(job_id=job.pk, error=repr(exc))
+        raise
     KpiJob.objects.filter(pk=job.pk).update(status=KpiJob.Status.DONE, progress=1.0, finished_at=timezone.now())
     job.refresh_from_db()
     return job

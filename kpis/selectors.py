@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
 
-from .models import KpiCode, KpiSnapshot, KpiTarget, Scope
+from .models import KpiCode, KpiJob, KpiSnapshot, KpiTarget, Scope
 from .periods import period_of
 from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
 from .registry import COHORT_KPIS, LOWER_IS_BETTER, is_rate, unit
@@ -239,3 +239,12 @@ def kpi_snapshots(
     if end:
         snapshots = snapshots.filter(period_start__lte=end)
     return list(snapshots.order_by("kpi", "period_start")[:limit])
+
+
+def recompute_failure() -> KpiJob | None:
+    """The newest recompute that failed, when no recompute has finished since:
+    the dashboard says its figures may be out of date. One query."""
+    latest = (
+        KpiJob.objects.filter(status__in=[KpiJob.Status.DONE, KpiJob.Status.FAILED]).order_by("-finished_at").first()
+    )
+    return latest if latest is not None and latest.status == KpiJob.Status.FAILED else None

@@ -11,7 +11,7 @@ from .exports import dashboard_csv
 from .models import Grain, KpiCode, Scope
 from .registry import COHORT_KPIS, unit
 from .selectors import dashboard as dashboard_data
-from .selectors import format_value
+from .selectors import format_value, recompute_failure
 
 
 @role_required(Role.EXECUTIVE, Role.ADMIN)
@@ -44,6 +44,7 @@ def dashboard(request):
         "kpis/dashboard.html",
         {
             "data": data,
+            "recompute_failure": recompute_failure(),
             "charts": charts,
             "grains": Grain.choices,
             "scopes": Scope,
