@@ -15,11 +15,11 @@ from installer_ops.models import Stage
 from installer_ops.selectors import installers_matching, installers_visible_to
 
 from .calendar import nth_working_day
-from .item_done import AWAITING_SIGNOFF, DONE, is_item_done  # noqa: E402 - the rule is defined once there
+from .item_done import AWAITING_SIGNOFF, DONE, is_item_done  # "item done" is defined once there
 from .models import CheckoffEvent, Cohort, Enrollment, Item, ItemState, Module, ProgramVersion
 
 # The scopes are the policies' (bootcamp/policies.py); selectors read through them.
-from .policies import cohorts_visible_to, enrollments_visible_to, programs_visible_to  # noqa: E402, F401
+from .policies import cohorts_visible_to, enrollments_visible_to, programs_visible_to  # noqa: F401 - re-exported
 
 
 def program_versions_with_outline() -> QuerySet[ProgramVersion]:

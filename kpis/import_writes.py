@@ -197,8 +197,11 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
     for row in plan.get("promotions", []):
         promotions_by[row["employee_id"]].append(row)
     pods = {p.code: p for p in Pod.objects.all()}
+    # The installers the file names, read once (not a query per row).
+    named = {row["employee_id"] for row in plan.get("installers", [])} | set(promotions_by)
+    existing = Installer.objects.select_related("user", "pod").in_bulk(named, field_name="employee_id")
     for row in plan.get("installers", []):
-        installer = Installer.objects.filter(employee_id=row["employee_id"]).first()
+        installer = existing.get(row["employee_id"])
         if installer is None:
             first = sorted(promotions_by[row["employee_id"]], key=lambda p: p["effective_on"])
             # installers.csv holds the current level; hire at the level before any promotion in this import.
@@ -255,10 +258,14 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
                 refused_promotions.add(employee_id)
                 break
             report.created["promotions"] += 1
+    # As they are now that hires and promotions are written: one read.
+    current = Installer.objects.select_related("user").in_bulk(
+        [row["installer"].pk for row in plan.get("installers", []) if "installer" in row]
+    )
     for row in plan.get("installers", []):
         if "installer" not in row:
             continue  # its hire was refused and reported above
-        installer = Installer.objects.get(pk=row["installer"].pk)
+        installer = current[row["installer"].pk]
         if row.get("created") and installer.level != row["level"] and row["employee_id"] not in refused_promotions:
             errors.append(
                 RowError(

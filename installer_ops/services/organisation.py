@@ -67,17 +67,17 @@ def pod_create(*, actor: User | None, code: str, name: str, vertical: Vertical, 
     return pod
 
 
-@transaction.atomic
 def pod_update(*, actor: User | None, pod: Pod, name: str, vertical: Vertical, geography: Geography) -> bool:
     """Rename a pod or move it to another vertical or geography; True if anything changed."""
     policies.require(policies.can_shape_organisation(actor))
     changes = field_changes(pod, name=name, vertical=vertical, geography=geography)
     if not changes:
-        return False
-    pod.name, pod.vertical, pod.geography = name, vertical, geography
-    pod.full_clean()
-    pod.save()
-    audit_record(actor=actor, action="update", target=pod, changes=changes)
+        return False  # an import of the same file again: no transaction, no write
+    with transaction.atomic():
+        pod.name, pod.vertical, pod.geography = name, vertical, geography
+        pod.full_clean()
+        pod.save()
+        audit_record(actor=actor, action="update", target=pod, changes=changes)
     return True
 
 

@@ -116,25 +116,28 @@ def installer_hire(
     return installer
 
 
-@transaction.atomic
 def installer_update(*, actor: User | None, installer: Installer, name: str, pod: Pod) -> bool:
     """Correct an installer's name or move them to another pod (the importer
     keeps records in step with the HR file); True if anything changed. A move
     between pods needs the right to change the installer and to hire into the new pod."""
     policies.require(policies.can_change_installer(actor, installer) and policies.can_hire_into(actor, pod))
-    installer = _locked(installer)
-    changes = field_changes(installer, pod=pod) | field_changes(installer.user, name=name.strip())
-    if not changes:
+    # Nothing to change (an import of the same file again): no transaction, lock or write.
+    if not (field_changes(installer, pod=pod) | field_changes(installer.user, name=name.strip())):
         return False
-    if "name" in changes:
-        installer.user.name = name.strip()
-        installer.user.full_clean()
-        installer.user.save(update_fields=["name"])
-    if "pod" in changes:
-        installer.pod = pod
-        installer.full_clean()
-        installer.save(update_fields=["pod", "updated_at"])
-    audit_record(actor=actor, action="update", target=installer, changes=changes)
+    with transaction.atomic():
+        installer = _locked(installer)
+        changes = field_changes(installer, pod=pod) | field_changes(installer.user, name=name.strip())
+        if not changes:
+            return False
+        if "name" in changes:
+            installer.user.name = name.strip()
+            installer.user.full_clean()
+            installer.user.save(update_fields=["name"])
+        if "pod" in changes:
+            installer.pod = pod
+            installer.full_clean()
+            installer.save(update_fields=["pod", "updated_at"])
+        audit_record(actor=actor, action="update", target=installer, changes=changes)
     return True
 
 

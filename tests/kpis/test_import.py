@@ -172,3 +172,22 @@ def test_the_command(tmp_path, capsys):
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_field_data", str(tmp_path))
     assert "audits.csv:2: audited_on:" in capsys.readouterr().err
+
+
+def test_reimporting_unchanged_installers_runs_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PodFactory
+
+    PodFactory(code="q-pod")
+    counts = []
+    for n in (5, 50):
+        header = "employee_id,name,pod_code,level,hired_on,left_on,left_voluntarily\n"
+        rows = "".join(f"Q{n}-{i},Person {i},q-pod,installer-1,2024-01-08,,\n" for i in range(n))
+        field_data_import(actor=None, files={"installers.csv": header + rows})
+        with CaptureQueriesContext(connection) as queries:
+            report = field_data_import(actor=None, files={"installers.csv": header + rows})
+        assert report.unchanged["installers"] == n and not report.updated["installers"]
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
