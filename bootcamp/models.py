@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from installer_ops import values
 from installer_ops.models import Installer, Pod
 
 
@@ -121,7 +122,7 @@ class Cohort(models.Model):
     program_version = models.ForeignKey(
         ProgramVersion, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("program version")
     )
-    start_on = models.DateField(_("starts on"))
+    start_on = models.DateField(_("starts on"), validators=[values.validate_plausible_date])
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_cohorts", verbose_name=_("lead")
     )
@@ -136,6 +137,7 @@ class Cohort(models.Model):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         constraints = [
+            values.window_check("cohort", "start_on"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
             models.CheckConstraint(condition=Q(capacity__lte=MAX_COHORT_CAPACITY), name="cohort_capacity_at_most_max"),
         ]
@@ -193,7 +195,7 @@ class CheckoffEvent(models.Model):
     )
     device_id = models.CharField(_("device"), max_length=64, blank=True)
     device_seq = models.PositiveIntegerField(_("device sequence"), null=True, blank=True)
-    occurred_at = models.DateTimeField(_("device time"))
+    occurred_at = models.DateTimeField(_("device time"), validators=[values.validate_device_time])
     received_at = models.DateTimeField(_("received at"))
     # The time the event is ordered by: the device's time, or the receipt
     # time when the device's clock is implausible (docs/architecture.md, Sync protocol).
@@ -204,7 +206,12 @@ class CheckoffEvent(models.Model):
         ordering = ["effective_at", "id"]
         verbose_name = _("check-off event")
         verbose_name_plural = _("check-off events")
-        constraints = [models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid"),
+            models.CheckConstraint(
+                condition=values.device_time_q("occurred_at"), name="event_device_time_representable"
+            ),
+        ]
         indexes = [models.Index(fields=["enrollment", "item", "effective_at"], name="event_enrollment_item_time")]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from installer_ops import values
 from installer_ops.models import Installer, Pod
 
 from .models import MAX_COHORT_CAPACITY, MAX_WORKING_DAYS, ItemKind, ProgramVersion
@@ -32,7 +33,7 @@ class EnrollmentStateSerializer(serializers.Serializer):
 
 
 class SignoffRequestSerializer(serializers.Serializer):
-    item = serializers.IntegerField(min_value=1)
+    item = serializers.IntegerField(min_value=1, max_value=values.BIGINT_MAX)
     action = serializers.ChoiceField(choices=["sign_off", "reject"])
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
@@ -48,8 +49,8 @@ class ItemSerializer(serializers.Serializer):
 class ModuleSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(max_length=200)
-    first_day = serializers.IntegerField(min_value=1)
-    last_day = serializers.IntegerField(min_value=1)
+    first_day = serializers.IntegerField(min_value=1, max_value=MAX_WORKING_DAYS)
+    last_day = serializers.IntegerField(min_value=1, max_value=MAX_WORKING_DAYS)
     items = ItemSerializer(many=True)
 
 

@@ -12,7 +12,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 
-from . import policies
+from . import policies, values
 from .csv_export import safe_cell
 from .models import AuditEntry
 
@@ -30,7 +30,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 class AuditEntryFilter(django_filters.FilterSet):
     # An actor id that names nobody filters to nothing, like any other value:
     # the log is the administrators' and hides no one from them.
-    actor = django_filters.NumberFilter(field_name="actor_id")
+    actor = django_filters.NumberFilter(field_name="actor_id", min_value=1, max_value=values.BIGINT_MAX)
     since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from . import values
 from .models import CODE_BY_LEVEL, HiringSource, Installer, Level, Pod, Stage
 from .selectors import installers_matching
 
@@ -7,8 +8,8 @@ LEVEL_CODE_CHOICES = [(code, level.label) for level, code in CODE_BY_LEVEL.items
 
 
 class PodFilter(django_filters.FilterSet):
-    geography = django_filters.NumberFilter(field_name="geography_id")
-    vertical = django_filters.NumberFilter(field_name="vertical_id")
+    geography = django_filters.NumberFilter(field_name="geography_id", min_value=1, max_value=values.BIGINT_MAX)
+    vertical = django_filters.NumberFilter(field_name="vertical_id", min_value=1, max_value=values.BIGINT_MAX)
     staffed = django_filters.BooleanFilter(method="filter_staffed")
 
     class Meta:
@@ -21,7 +22,7 @@ class PodFilter(django_filters.FilterSet):
 
 
 class InstallerFilter(django_filters.FilterSet):
-    pod = django_filters.NumberFilter(field_name="pod_id")
+    pod = django_filters.NumberFilter(field_name="pod_id", min_value=1, max_value=values.BIGINT_MAX)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     level = django_filters.ChoiceFilter(choices=LEVEL_CODE_CHOICES, method="filter_level")
     hiring_source = django_filters.ChoiceFilter(choices=HiringSource.choices)

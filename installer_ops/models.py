@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import values
+
 
 class User(AbstractUser):
     """A login. One full-name field rather than first/last: names around the
@@ -103,14 +105,16 @@ class PodMembership(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="pod_memberships", verbose_name=_("person"))
     role = models.CharField(_("role"), max_length=32, choices=PodRole.choices)
     phone = models.CharField(_("escalation phone"), max_length=40, blank=True)
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), validators=[values.validate_plausible_date])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[values.validate_plausible_date])
 
     class Meta:
         ordering = ["pod", "role", "-started_on"]
         verbose_name = _("pod role")
         verbose_name_plural = _("pod roles")
         constraints = [
+            values.window_check("pod_membership", "started_on"),
+            values.window_check("pod_membership", "ended_on", nullable=True),
             models.UniqueConstraint(
                 fields=["pod", "role"],
                 condition=Q(ended_on__isnull=True),
@@ -193,9 +197,9 @@ class Installer(models.Model):
     pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="installers", verbose_name=_("pod"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.INSTALLER_1)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.HIRED)
-    hired_on = models.DateField(_("hired on"))
+    hired_on = models.DateField(_("hired on"), validators=[values.validate_plausible_date])
     hiring_source = models.CharField(_("hiring source"), max_length=32, choices=HiringSource.choices, blank=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[values.validate_plausible_date])
     left_voluntarily = models.BooleanField(_("left voluntarily"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -205,6 +209,8 @@ class Installer(models.Model):
         verbose_name = _("installer")
         verbose_name_plural = _("installers")
         constraints = [
+            values.window_check("installer", "hired_on"),
+            values.window_check("installer", "left_on", nullable=True),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="installer_level_valid"),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="installer_stage_valid"),
             # Left, a separation date and the voluntary flag come together or not at all.
@@ -248,7 +254,7 @@ class Promotion(models.Model):
     )
     from_level = models.PositiveSmallIntegerField(_("from level"), choices=Level.choices)
     to_level = models.PositiveSmallIntegerField(_("to level"), choices=Level.choices)
-    effective_on = models.DateField(_("effective on"))
+    effective_on = models.DateField(_("effective on"), validators=[values.validate_plausible_date])
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
     )
@@ -259,6 +265,7 @@ class Promotion(models.Model):
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
         constraints = [
+            values.window_check("promotion", "effective_on"),
             models.CheckConstraint(
                 condition=Q(to_level__gt=F("from_level")),
                 name="promotion_only_upward",

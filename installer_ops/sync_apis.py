@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import sync
+from .api_fields import IsoDateTimeField
 
 
 class SyncRequestSerializer(serializers.Serializer):
@@ -16,8 +17,10 @@ class SyncRequestSerializer(serializers.Serializer):
     kinds, so that one malformed event is rejected without failing the rest."""
 
     device_id = serializers.CharField(max_length=64)
-    sent_at = serializers.DateTimeField(required=False)
-    events = serializers.ListField(child=serializers.JSONField(), max_length=sync.MAX_SYNC_EVENTS, allow_empty=True)
+    sent_at = IsoDateTimeField(required=False)
+    events = serializers.ListField(
+        child=serializers.JSONField(allow_null=True), max_length=sync.MAX_SYNC_EVENTS, allow_empty=True
+    )
 
 
 class SyncResultSerializer(serializers.Serializer):

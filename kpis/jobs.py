@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from installer_ops import values
 from installer_ops.policies import require
 from installer_ops.tasking import publish
 
@@ -20,24 +21,29 @@ NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
 SWEEP_GRACE = datetime.timedelta(seconds=settings.KPI_SWEEP_GRACE_SECONDS)
 
 
-# A recompute covers periods in the plausible window of the data: from
-# 2000 to five years ahead, and at most this many years at once.
-EARLIEST = datetime.date(2000, 1, 1)
+# A recompute covers periods in the plausible window of the data
+# (installer_ops/values.py), and at most this many years at once.
+EARLIEST = values.WINDOW_START
 MAX_YEARS = 10
 
 
-def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None) -> KpiJob:
-    """Record a recompute and enqueue it once the request's transaction commits."""
-    require(policies.can_recompute_kpis(actor))
+def recompute_range_validate(*, since: datetime.date, until: datetime.date) -> None:
+    """The range a recompute may cover, whoever asks (API, page, command)."""
     if since > until:
         raise ValidationError({"since": _("The start is after the end.")})
-    latest = timezone.localdate().replace(year=timezone.localdate().year + 5, month=12, day=31)
+    latest = values.window_end()
     if since < EARLIEST:
         raise ValidationError({"since": _("Recomputes start on %(date)s or later.") % {"date": EARLIEST.isoformat()}})
     if until > latest:
         raise ValidationError({"until": _("Recomputes end on %(date)s or earlier.") % {"date": latest.isoformat()}})
     if (until - since).days > MAX_YEARS * 366:
         raise ValidationError({"until": _("A recompute covers at most %(n)s years.") % {"n": MAX_YEARS}})
+
+
+def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None) -> KpiJob:
+    """Record a recompute and enqueue it once the request's transaction commits."""
+    require(policies.can_recompute_kpis(actor))
+    recompute_range_validate(since=since, until=until)
     job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=actor)
     transaction.on_commit(lambda: kpi_job_enqueue(job_id=job.pk))
     return job

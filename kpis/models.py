@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from installer_ops import values
 from installer_ops.models import Installer, Pod
 
 
@@ -25,9 +26,12 @@ class Node(models.Model):
         related_name="nodes",
         verbose_name=_("installed by"),
     )
-    installed_on = models.DateField(_("installed on"))
+    installed_on = models.DateField(_("installed on"), validators=[values.validate_plausible_date])
 
     class Meta:
+        constraints = [
+            values.window_check("node", "installed_on"),
+        ]
         ordering = ["serial"]
         verbose_name = _("node")
         verbose_name_plural = _("nodes")
@@ -60,7 +64,7 @@ class VisitOutcome(models.TextChoices):
 
 class Visit(models.Model):
     install = models.ForeignKey(Install, on_delete=models.CASCADE, related_name="visits")
-    visited_at = models.DateTimeField(_("visited at"))
+    visited_at = models.DateTimeField(_("visited at"), validators=[values.validate_plausible_datetime])
     outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
 
     class Meta:
@@ -68,6 +72,7 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         constraints = [
+            values.window_check("visit", "visited_at", is_datetime=True),
             models.UniqueConstraint(fields=["install", "visited_at"], name="one_visit_per_install_and_time"),
             models.CheckConstraint(condition=Q(outcome__in=VisitOutcome.values), name="visit_outcome_valid"),
         ]
@@ -88,14 +93,18 @@ class Incident(models.Model):
     external_id = models.CharField(_("incident id"), max_length=64, unique=True)
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="incidents")
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
-    opened_at = models.DateTimeField(_("opened at (detected)"))
-    resolved_at = models.DateTimeField(_("resolved at (service restored)"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at (detected)"), validators=[values.validate_plausible_datetime])
+    resolved_at = models.DateTimeField(
+        _("resolved at (service restored)"), null=True, blank=True, validators=[values.validate_plausible_datetime]
+    )
 
     class Meta:
         ordering = ["-opened_at"]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         constraints = [
+            values.window_check("incident", "opened_at", is_datetime=True),
+            values.window_check("incident", "resolved_at", is_datetime=True, nullable=True),
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("opened_at")),
                 name="incident_resolved_after_opened",
@@ -114,11 +123,14 @@ class Audit(models.Model):
     external_id = models.CharField(_("audit id"), max_length=64, unique=True)
     pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="audits")
     installer = models.ForeignKey(Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits")
-    audited_on = models.DateField(_("audited on"))
+    audited_on = models.DateField(_("audited on"), validators=[values.validate_plausible_date])
     passed = models.BooleanField(_("passed"))
     findings = models.TextField(_("findings"), blank=True)
 
     class Meta:
+        constraints = [
+            values.window_check("audit", "audited_on"),
+        ]
         ordering = ["-audited_on"]
         verbose_name = _("compliance audit")
         verbose_name_plural = _("compliance audits")
@@ -199,8 +211,8 @@ class KpiJob(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    since = models.DateField(_("since"))
-    until = models.DateField(_("until"))
+    since = models.DateField(_("since"), validators=[values.validate_plausible_date])
+    until = models.DateField(_("until"), validators=[values.validate_plausible_date])
     grains = models.JSONField(_("grains"), default=list)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(_("progress"), default=0.0)
@@ -215,6 +227,10 @@ class KpiJob(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
+        constraints = [
+            values.window_check("kpi_job", "since"),
+            values.window_check("kpi_job", "until"),
+        ]
         ordering = ["-created_at"]
         verbose_name = _("KPI job")
         verbose_name_plural = _("KPI jobs")

@@ -1,12 +1,14 @@
 from rest_framework import serializers
 
+from installer_ops import values
+
 from .models import Grain, KpiCode, KpiJob, KpiSnapshot, Scope
 
 
 class KpiQuerySerializer(serializers.Serializer):
     kpi = serializers.ChoiceField(choices=KpiCode.choices, required=False)
     scope = serializers.ChoiceField(choices=Scope.choices, required=False, default=Scope.ORG)
-    scope_id = serializers.IntegerField(required=False, min_value=1)
+    scope_id = serializers.IntegerField(required=False, min_value=1, max_value=values.BIGINT_MAX)
     grain = serializers.ChoiceField(choices=Grain.choices, required=False, default=Grain.MONTH)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from installer_ops import values
 from installer_ops.forms import DateInput
 
 from .models import ConfigProfile, DrillScenario
@@ -45,5 +46,7 @@ class DrillResultForm(forms.Form):
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
     )
-    minutes_to_recover = forms.IntegerField(label=_("Time to recover (minutes)"), min_value=0, required=False)
+    minutes_to_recover = forms.IntegerField(
+        label=_("Time to recover (minutes)"), min_value=0, max_value=values.INT_MAX, required=False
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from installer_ops import values
 from installer_ops.models import Installer
 
 
@@ -115,7 +116,7 @@ class ShadowAssignment(models.Model):
 
 class ShadowDay(models.Model):
     assignment = models.ForeignKey(ShadowAssignment, on_delete=models.PROTECT, related_name="days")
-    day = models.DateField(_("day"))
+    day = models.DateField(_("day"), validators=[values.validate_plausible_date])
     site = models.CharField(_("site"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -124,7 +125,10 @@ class ShadowDay(models.Model):
         ordering = ["day"]
         verbose_name = _("shadow day")
         verbose_name_plural = _("shadow days")
-        constraints = [models.UniqueConstraint(fields=["assignment", "day"], name="one_shadow_day_per_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "day"], name="one_shadow_day_per_date"),
+            values.window_check("shadow_day", "day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment} on {self.day}"
@@ -157,7 +161,7 @@ class OutageDrill(models.Model):
 
     installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="drills")
     scenario = models.ForeignKey(DrillScenario, on_delete=models.PROTECT, related_name="drills")
-    scheduled_for = models.DateTimeField(_("scheduled for"))
+    scheduled_for = models.DateTimeField(_("scheduled for"), validators=[values.validate_plausible_datetime])
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=DrillOutcome.choices, default=DrillOutcome.SCHEDULED
@@ -172,6 +176,7 @@ class OutageDrill(models.Model):
         verbose_name = _("outage drill")
         verbose_name_plural = _("outage drills")
         constraints = [
+            values.window_check("drill", "scheduled_for", is_datetime=True),
             models.UniqueConstraint(fields=["installer", "attempt"], name="drill_attempt_unique"),
             models.CheckConstraint(
                 condition=Q(outcome=DrillOutcome.SCHEDULED, completed_at__isnull=True, attempt__isnull=True)

@@ -3,6 +3,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from installer_ops import values
+from installer_ops.api_fields import IsoDateTimeField
 from installer_ops.models import Installer
 
 from .models import ConfigProfile, Day1Kit, DocumentVersion, DrillScenario, OutageDrill, ShadowAssignment, ShadowDay
@@ -175,7 +177,7 @@ class DrillSerializer(serializers.ModelSerializer):
 class DrillScheduleSerializer(serializers.Serializer):
     installer = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.none())
     scenario = serializers.PrimaryKeyRelatedField(queryset=DrillScenario.objects.all())
-    scheduled_for = serializers.DateTimeField()
+    scheduled_for = IsoDateTimeField()
 
     def __init__(self, *args, installers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +187,9 @@ class DrillScheduleSerializer(serializers.Serializer):
 
 class DrillResultSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
-    minutes_to_recover = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    minutes_to_recover = serializers.IntegerField(
+        min_value=0, max_value=values.INT_MAX, required=False, allow_null=True, default=None
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 

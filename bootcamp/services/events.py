@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from installer_ops import values
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, User
 from installer_ops.policies import require
@@ -55,19 +55,25 @@ def _parse_event(raw, device_id: str) -> _Incoming | SyncResult:
         problems.append("type must be item.checked or item.unchecked")
     ids = {}
     for key in ("enrollment", "item"):
-        value = raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            problems.append(f"{key} must be a positive integer")
-        ids[key] = value
-    occurred_at = parse_datetime(raw["occurred_at"]) if isinstance(raw.get("occurred_at"), str) else None
-    if occurred_at is None or timezone.is_naive(occurred_at):
-        problems.append("occurred_at must be an ISO 8601 time with an offset")
+        ids[key] = raw.get(key)
+        if problem := values.integer_problem(ids[key], minimum=1, maximum=values.BIGINT_MAX):
+            problems.append(f"{key} {problem}")
+    occurred_at = None
+    if not isinstance(raw.get("occurred_at"), str):
+        problems.append("occurred_at must be an ISO 8601 time")
+    else:
+        occurred_at, problem = values.parse_iso_datetime(raw["occurred_at"])
+        # A wrong device clock is not a bad value (the receipt time orders the
+        # event), but what is stored must convert to every time zone.
+        problem = problem or values.device_time_problem(occurred_at)
+        if problem:
+            problems.append(f"occurred_at {problem}")
     seq = raw.get("device_seq")
-    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 0):
-        problems.append("device_seq must be a non-negative integer")
+    if seq is not None and (problem := values.integer_problem(seq, minimum=0, maximum=values.INT_MAX)):
+        problems.append(f"device_seq {problem}")
     event_device = raw.get("device_id", device_id)
-    if not isinstance(event_device, str) or len(event_device) > 64:
-        problems.append("device_id must be a string of at most 64 characters")
+    if problem := values.text_problem(event_device, max_length=64):
+        problems.append(f"device_id {problem}")
     if problems:
         return SyncResult(id=str(event_id), status="rejected", reason="invalid: " + "; ".join(problems))
     return _Incoming(event_id, raw["type"], ids["enrollment"], ids["item"], occurred_at, event_device, seq)

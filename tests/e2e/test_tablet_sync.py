@@ -132,6 +132,36 @@ def test_a_rejected_change_is_shown_with_its_reason_and_the_rest_sync(tablet):
     expect(refused).to_be_hidden()
 
 
+CORRUPT_EVENT = """async ([username, itemId, occurredAt]) => {
+  // An event as an older or damaged app might have stored it.
+  const db = await idb.openDB("installer-ops:" + username);
+  const event = (await db.getAll("outbox")).find((e) => e.item === itemId);
+  event.occurred_at = occurredAt;
+  await db.put("outbox", event);
+  db.close();
+}"""
+
+
+def test_an_event_refused_for_a_bad_value_shows_its_reason_and_the_events_after_it_sync(tablet):
+    b = Bootcamp()
+    page = tablet.new_page()
+    open_app(page, b.installer.user.username, wait_for_worker=False)
+    tablet.set_offline(True)
+    check(page, *b.items[:3])
+    expect(status(page)).to_contain_text("3 changes waiting to sync")
+    page.evaluate(CORRUPT_EVENT, [b.installer.user.username, b.items[1].pk, "2026-02-30T10:00:00Z"])
+    tablet.set_offline(False)
+    refused = page.get_by_role("region", name="Changes the server refused")
+    expect(refused).to_contain_text(
+        f"“{b.items[1].title}”: invalid: occurred_at is not an ISO 8601 time", timeout=20_000
+    )
+    expect(status(page)).to_contain_text("All changes synced")
+    wait_for_rows(b, 2)
+    assert set(CheckoffEvent.objects.values_list("item_id", flat=True)) == {b.items[0].pk, b.items[2].pk}
+    expect(page.get_by_label(b.items[1].title, exact=True)).not_to_be_checked()
+    expect(page.get_by_label(b.items[2].title, exact=True)).to_be_checked()
+
+
 def fail_sync_four_times(page):
     """Abort the sync calls until four have failed. The app's back-off then
     waits at least 4 s (2^3 s halved by the jitter) before its next try, so a

@@ -56,3 +56,19 @@ def test_recompute_ranges_are_bounded(api, executive, since, until, field):
     response = recompute(api, executive, since, until)
     assert response.status_code == 400 and field in response.json()
     assert not KpiJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--since", "1900-01-01", "--until", "2001-01-01"], "--since: Recomputes start on 2000-01-01 or later."),
+        (["--since", "2026-01-01", "--until", "2100-01-01"], "--until: Recomputes end on"),
+        (["--since", "2027-01-01", "--until", "2026-01-01"], "--since: The start is after the end."),
+    ],
+)
+def test_the_command_refuses_the_ranges_the_api_refuses(arguments, message):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message.replace(".", r"\.")):
+        call_command("compute_kpis", *arguments)

@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from kpis.computation import kpis_compute
+from kpis.jobs import recompute_range_validate
 from kpis.models import Grain
 
 
@@ -20,7 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, grain=None, since=None, until=None, **options):
         until = until or timezone.localdate()
         since = since or until.replace(day=1) - datetime.timedelta(days=3 * 365)
-        if since > until:
-            raise CommandError("--since is after --until")
+        try:
+            recompute_range_validate(since=since, until=until)
+        except ValidationError as refused:
+            problems = (f"--{field}: {' '.join(messages)}" for field, messages in refused.message_dict.items())
+            raise CommandError(" ".join(problems)) from refused
         written = kpis_compute(since=since, until=until, grains=grain)
         self.stdout.write(f"{written} snapshots written for {since} to {until}.")
