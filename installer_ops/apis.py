@@ -8,7 +8,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import selectors, services
@@ -29,12 +28,13 @@ from .serializers import (
     SeparateSerializer,
     VerticalSerializer,
 )
+from .throttles import SharedScopedRateThrottle
 
 
 class TokenObtainView(ObtainAuthToken):
     """Exchange a username and password for an API token (integrations)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SharedScopedRateThrottle]
     throttle_scope = "token"
 
     def post(self, request, *args, **kwargs):

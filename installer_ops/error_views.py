@@ -3,7 +3,8 @@ unknown URL, a body over the upload limit, an unexpected exception outside
 DRF's own handling); pages keep Django's error pages."""
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -39,3 +40,12 @@ def server_error(request):
     if _api(request):
         return JsonResponse({"detail": _("A server error occurred.")}, status=500)
     return defaults.server_error(request)
+
+
+def service_unavailable(request):
+    """503: the database gave up on the request (installer_ops/statement_timeout.py).
+    The page is rendered without the request's context, as Django's 500 page
+    is: an error page asks nothing more of the database."""
+    if _api(request):
+        return JsonResponse({"detail": _("The server took too long to answer. Try again in a moment.")}, status=503)
+    return HttpResponse(loader.render_to_string("503.html"), status=503)

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below (the lockout, the throttles, the logs) sees the real client in REMOTE_ADDR.
+    "installer_ops.client_address.ClientAddressMiddleware",
+    # A statement cancelled by the web statement timeout answers 503, not 500.
+    "installer_ops.statement_timeout.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,7 +61,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# --- login lockout, sessions, content security policy --------------------------------------
+# --- client address, login lockout, sessions, content security policy ----------------------
+# How many reverse proxies of ours stand in front of the web process, each
+# appending to X-Forwarded-For. 0 (direct exposure): the header is ignored,
+# since any client can write it (installer_ops/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out login never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
@@ -68,6 +76,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 6)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the one ClientAddressMiddleware settled on; axes must not
+# read X-Forwarded-For itself (it would with django-ipware installed).
+AXES_CLIENT_IP_CALLABLE = "installer_ops.client_address.remote_addr"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -133,6 +144,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
     }
+# Web requests on PostgreSQL give up on a statement after this long
+# (installer_ops/statement_timeout.py, turned on by the web entry point only:
+# workers, migrations and commands run without a limit). 0 turns it off.
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 30_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "installer_ops.User"
@@ -178,6 +193,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# The cache holds the API throttles' counts. With Redis every web process
+# (gunicorn workers, containers) shares one count per client; in local memory
+# each process would count alone and the limit would multiply by their number.
+# The prefix keeps its keys apart from Celery's in the same Redis database;
+# never cache.clear() there: it empties the whole database, the broker's queues too.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "installer-ops",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Daily overdue reminders, local time (TIME_ZONE) as (hour, minute).
 REMINDER_TIME = (6, 30)
 CELERY_BEAT_SCHEDULE = {
@@ -220,6 +251,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "installer_ops.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # Throttles key on REMOTE_ADDR alone, already the real client
+    # (installer_ops/client_address.py); DRF's default would take the whole,
+    # client-written X-Forwarded-For header as the key.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

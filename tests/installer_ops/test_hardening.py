@@ -96,13 +96,11 @@ def test_sessions_time_out_and_their_cookie_is_http_only():
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 10 * 3600
 
 
-def test_the_token_endpoint_is_throttled(monkeypatch):
-    from django.core.cache import cache
+def test_the_token_endpoint_is_throttled(monkeypatch, fresh_throttle_counts):
     from rest_framework.throttling import ScopedRateThrottle
 
     # The test settings raise the rate for the suite; here it is low enough to reach.
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
-    cache.clear()
     UserFactory(username="gail", password=PASSWORD)
     client = Client()
     answers = [
