@@ -122,6 +122,11 @@ def text_problem(value, *, max_length: int | None = None) -> str | None:
         return _("must be a string")
     if "\x00" in value:
         return _("must not contain NUL characters")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, which no database stores
+            return _("must be valid Unicode text")
     if max_length is not None and len(value) > max_length:
         return _("must be at most %(n)s characters") % {"n": max_length}
     return None

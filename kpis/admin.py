@@ -22,15 +22,9 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        files = {}
-        for name in COLUMNS:
-            upload = cleaned.get(name)
-            if upload is None:
-                continue
-            try:
-                files[name] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                self.add_error(name, _("The file is not UTF-8 text."))
+        # Bytes: the importer decodes them, so that a file that is not UTF-8
+        # is listed with the other errors, naming its line.
+        files = {name: cleaned[name].read() for name in COLUMNS if cleaned.get(name) is not None}
         if not files and not self.errors:
             raise forms.ValidationError(_("Choose at least one file."))
         cleaned["files"] = files

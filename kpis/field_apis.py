@@ -2,8 +2,10 @@
 and create, one row or many. Creation goes through the importer, so the
 rules, the all-or-nothing behaviour and the errors are the import's."""
 
+import bisect
 import csv
 import io
+import math
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from installer_ops.policies import require
 
 from . import policies
+from .import_format import LINE_BREAK, RowError, shown
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, Node, Visit
 from .policies import field_rows_visible_to
@@ -68,13 +71,69 @@ class RowsSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.DictField(), max_length=MAX_BULK, allow_empty=False)
 
 
-def _to_csv(name: str, rows: list[dict]) -> str:
+def _as_text(value) -> str | None:
+    """A JSON value as the text of a CSV cell: null is empty, numbers and
+    booleans are written as text (a code or an id may come as a number);
+    None for what has no text (a list, an object)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(value) if math.isfinite(value) else None
+    if isinstance(value, int):
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python converts
+            return None
+    return value if isinstance(value, str) else None
+
+
+def rows_as_text(name: str, rows) -> tuple[str, list[int]]:
+    """The rows of a body as the CSV file the importer reads, and the line
+    each row starts on (a value may span lines), so that the importer's
+    errors can name rows. Raises ValidationError naming each row and column
+    that is not an object of the file's columns with text values."""
+    columns = COLUMNS[name]
+    if not isinstance(rows, list):
+        raise ValidationError({"rows": ["must be a list of objects"]})
+    if not rows or len(rows) > MAX_BULK:
+        raise ValidationError({"rows": [f"must hold 1 to {MAX_BULK} rows"]})
+    problems, records = [], []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            problems.append(f"row {number}: must be an object")
+            continue
+        cells = {}
+        for key, value in row.items():
+            if not isinstance(key, str) or key not in columns:
+                problems.append(
+                    f"row {number}: {shown(str(key))}: unknown column; expected one of: {', '.join(columns)}"
+                )
+            elif (text := _as_text(value)) is None:
+                problems.append(f"row {number}: {key}: must be text, a number, true/false or null")
+            else:
+                cells[key] = text
+        records.append([cells.get(column, "") for column in columns])
+    if problems:
+        raise ValidationError({"rows": problems})
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS[name], extrasaction="raise")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
-    return out.getvalue()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    starts, line = [], 2
+    for record in records:
+        position = out.tell()
+        writer.writerow(record)
+        out.seek(position)
+        starts.append(line)
+        line += len(LINE_BREAK.findall(out.read()))
+    return out.getvalue(), starts
+
+
+def _row_message(error: RowError, starts: list[int]) -> str:
+    """An importer's error as the API names it: row 1 is the first object sent."""
+    where = f"row {bisect.bisect_right(starts, error.line)}: " if error.line >= starts[0] else ""
+    return f"{where}{error.reason}" if error.column == "-" else f"{where}{error.column}: {error.reason}"
 
 
 class _FieldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -91,25 +150,15 @@ class _FieldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Create or update rows (keyed by their ids), all or nothing; errors name the row and the column."""
         # Asked before the body is read: a refusal is a 403, never a 400.
         require(policies.can_import_field_data(request.user))
-        rows = request.data.get("rows") if isinstance(request.data, dict) and "rows" in request.data else [request.data]
-        body = RowsSerializer(data={"rows": rows})
-        body.is_valid(raise_exception=True)
+        data = request.data
+        rows = data["rows"] if isinstance(data, dict) and "rows" in data else [data]
+        # The body's shape is checked here rather than by RowsSerializer (which
+        # documents it): each value must become one CSV cell, named by row and column.
+        text, starts = rows_as_text(self.file_name, rows)
         try:
-            files = {self.file_name: _to_csv(self.file_name, body.validated_data["rows"])}
-        except ValueError as exc:
-            raise ValidationError({"rows": [f"unknown field: {exc}"]}) from exc
-        try:
-            report = field_data_import(actor=request.user, files=files)
+            report = field_data_import(actor=request.user, files={self.file_name: text})
         except ImportRefused as refused:
-            # Row numbers count from 1 for the first object sent (line 2 of the file).
-            raise ValidationError(
-                {
-                    "rows": [
-                        f"row {e.line - 1}: {e.column}: {e.reason}" if e.line > 1 else f"{e.column}: {e.reason}"
-                        for e in refused.errors
-                    ]
-                }
-            ) from refused
+            raise ValidationError({"rows": [_row_message(e, starts) for e in refused.errors]}) from refused
         label = self.file_name.removesuffix(".csv")
         return Response(
             {"created": report.created[label], "updated": report.updated[label], "unchanged": report.unchanged[label]},

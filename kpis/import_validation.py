@@ -2,11 +2,13 @@
 resolved against the database and the other files, before anything is
 written. Returns the plan of what to write; errors are collected, not raised."""
 
+import datetime
+
 from django.utils.text import slugify
 
-from installer_ops.models import LEVEL_BY_CODE, Installer, Pod
+from installer_ops.models import CODE_BY_LEVEL, LEVEL_BY_CODE, Geography, Installer, Level, Pod, Vertical
 
-from .import_format import SEVERITIES, Rows, Validator
+from .import_format import SEVERITIES, Rows, Validator, shown
 from .models import Install, Node, VisitOutcome
 
 
@@ -23,6 +25,13 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
 
     # pods.csv
     plan["pods"], seen = [], {}
+    # A vertical or geography is matched by name (any case) or code, else
+    # created with its name as code (kpis/import_writes.py): that code must fit.
+    groups = (
+        {"vertical": (Vertical, _names_and_codes(Vertical)), "geography": (Geography, _names_and_codes(Geography))}
+        if rows("pods.csv")
+        else {}
+    )
     for line, row in rows("pods.csv"):
         v = Validator(parsed["pods.csv"])
         if not v.unique(line, row, "code", seen):
@@ -31,10 +40,18 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
         if code:
             pods.add(code)  # known from here on, so that a bad column is reported once, not in every file
         vertical, geography = v.required(line, row, "vertical"), v.required(line, row, "geography")
+        new_codes_fit = True
+        for column, value in (("vertical", vertical), ("geography", geography)):
+            model, known = groups[column]
+            if value and (problem := _new_code_problem(value, model, known)):
+                parsed["pods.csv"].error(line, column, f"“{shown(value)}” {problem}")
+                new_codes_fit = False
         if code and slugify(code) != code:
-            parsed["pods.csv"].error(line, "code", f"“{code}” is not a code (lower case, digits, hyphens)")
-        elif all([code, name, vertical, geography]):
-            plan["pods"].append({"code": code, "name": name, "vertical": vertical, "geography": geography})
+            parsed["pods.csv"].error(line, "code", f"“{shown(code)}” is not a code (lower case, digits, hyphens)")
+        elif all([code, name, vertical, geography]) and new_codes_fit:
+            plan["pods"].append(
+                {"line": line, "code": code, "name": name, "vertical": vertical, "geography": geography}
+            )
             pods.add(code)
 
     # installers.csv
@@ -82,8 +99,13 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
         if from_level is not None and to_level is not None and to_level <= from_level:
             parsed["promotions.csv"].error(line, "to_level", "a promotion goes to a higher level")
             continue
-        key = f"{row['employee_id']}|{row['effective_on']}|{row['to_level']}"
-        if not v.unique(line, {"promotion": key}, "promotion", seen):
+        if all(x is not None for x in (employee_id, to_level, effective_on)) and not v.once(
+            line,
+            "effective_on",
+            (employee_id, effective_on, to_level),
+            seen,
+            f"promotion of “{shown(employee_id)}” to {CODE_BY_LEVEL[Level(to_level)]} on {effective_on}",
+        ):
             continue
         if all(x is not None for x in (employee_id, from_level, to_level, effective_on)):
             plan["promotions"].append(
@@ -136,10 +158,18 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
         install_id = v.reference(line, row, "install_id", install_ids, "install")
         visited_at = v.datetime(line, row, "visited_at")
         outcome = v.choice(line, row, "outcome", {o: o for o in VisitOutcome.values})
+        # One visit per install and instant, whatever the offset it is written with.
+        instant = visited_at.astimezone(datetime.UTC) if visited_at else None
         if (
             install_id
-            and visited_at
-            and not v.unique(line, {"visit": f"{install_id}|{visited_at.isoformat()}"}, "visit", seen)
+            and instant
+            and not v.once(
+                line,
+                "visited_at",
+                (install_id, instant),
+                seen,
+                f"visit of “{shown(install_id)}” at {instant.isoformat()}",
+            )
         ):
             continue
         if all(x is not None for x in (install_id, visited_at, outcome)):
@@ -195,3 +225,24 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
                 }
             )
     return plan
+
+
+def _names_and_codes(model) -> set[str]:
+    """What a vertical or geography of pods.csv is matched against: names (lower case) and codes."""
+    return {name.lower() for name in model.objects.values_list("name", flat=True)} | set(
+        model.objects.values_list("code", flat=True)
+    )
+
+
+def _new_code_problem(value: str, model, known: set[str]) -> str | None:
+    """Why `value`, which names no existing row, makes no code for a new one, or None.
+    A new one becomes known, so that the next row naming it matches it as the writes will."""
+    if value.lower() in known or slugify(value) in known:
+        return None
+    code, limit = slugify(value), model._meta.get_field("code").max_length
+    if not code:
+        return "makes no code (letters a-z, digits); name an existing one by its code"
+    if len(code) > limit:
+        return f"makes a code longer than {limit} characters; name an existing one by its code"
+    known.update({value.lower(), code})
+    return None

@@ -165,6 +165,25 @@ def _upsert(report, label, model, keys, fields, objects):
     report.unchanged[label] += len(objects) - len(new) - len(changed)
 
 
+def _write_pod(row: dict, report: ImportReport, verticals: dict, geographies: dict, actor) -> None:
+    vertical = verticals.get(row["vertical"].lower()) or verticals.get(slugify(row["vertical"]))
+    if vertical is None:
+        vertical = org_services.vertical_create(actor=actor, code=slugify(row["vertical"]), name=row["vertical"])
+        verticals[vertical.code] = verticals[vertical.name.lower()] = vertical
+    geography = geographies.get(row["geography"].lower()) or geographies.get(slugify(row["geography"]))
+    if geography is None:
+        geography = org_services.geography_create(actor=actor, code=slugify(row["geography"]), name=row["geography"])
+        geographies[geography.code] = geographies[geography.name.lower()] = geography
+    pod = Pod.objects.filter(code=row["code"]).first()
+    if pod is None:
+        org_services.pod_create(actor=actor, code=row["code"], name=row["name"], vertical=vertical, geography=geography)
+        report.created["pods"] += 1
+    elif org_services.pod_update(actor=actor, pod=pod, name=row["name"], vertical=vertical, geography=geography):
+        report.updated["pods"] += 1
+    else:
+        report.unchanged["pods"] += 1
+
+
 def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError], actor) -> None:
     """Organisation rows through the organisation's services, whose rules
     (promotions only upward and in order, no promotion after leaving...) then
@@ -172,26 +191,14 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
     verticals = {v.name.lower(): v for v in Vertical.objects.all()} | {v.code: v for v in Vertical.objects.all()}
     geographies = {g.name.lower(): g for g in Geography.objects.all()} | {g.code: g for g in Geography.objects.all()}
     for row in plan.get("pods", []):
-        vertical = verticals.get(row["vertical"].lower()) or verticals.get(slugify(row["vertical"]))
-        if vertical is None:
-            vertical = org_services.vertical_create(actor=actor, code=slugify(row["vertical"]), name=row["vertical"])
-            verticals[vertical.code] = verticals[vertical.name.lower()] = vertical
-        geography = geographies.get(row["geography"].lower()) or geographies.get(slugify(row["geography"]))
-        if geography is None:
-            geography = org_services.geography_create(
-                actor=actor, code=slugify(row["geography"]), name=row["geography"]
-            )
-            geographies[geography.code] = geographies[geography.name.lower()] = geography
-        pod = Pod.objects.filter(code=row["code"]).first()
-        if pod is None:
-            org_services.pod_create(
-                actor=actor, code=row["code"], name=row["name"], vertical=vertical, geography=geography
-            )
-            report.created["pods"] += 1
-        elif org_services.pod_update(actor=actor, pod=pod, name=row["name"], vertical=vertical, geography=geography):
-            report.updated["pods"] += 1
-        else:
-            report.unchanged["pods"] += 1
+        # The validation checked what the services check; should a service
+        # still refuse, the refusal is this row's error, never a crash.
+        try:
+            _write_pod(row, report, verticals, geographies, actor)
+        except ValidationError as exc:
+            errors.append(RowError("pods.csv", row["line"], "code", " ".join(exc.messages)))
+    if errors:
+        return  # the installers would name a pod that is not there; the import is refused anyway
 
     promotions_by = defaultdict(list)
     for row in plan.get("promotions", []):
@@ -220,11 +227,19 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
                 continue
             report.created["installers"] += 1
             row["created"] = True
-        elif org_services.installer_update(actor=actor, installer=installer, name=row["name"], pod=pods[row["pod"]]):
-            report.updated["installers"] += 1
-            row["updated"] = True
         else:
-            report.unchanged["installers"] += 1
+            try:
+                updated = org_services.installer_update(
+                    actor=actor, installer=installer, name=row["name"], pod=pods[row["pod"]]
+                )
+            except ValidationError as exc:
+                errors.append(RowError("installers.csv", row["line"], "name", " ".join(exc.messages)))
+                continue
+            if updated:
+                report.updated["installers"] += 1
+                row["updated"] = True
+            else:
+                report.unchanged["installers"] += 1
         row["installer"] = installer
     refused_promotions = set()
     for employee_id, rows in promotions_by.items():

@@ -7,29 +7,38 @@ nothing. Organisation rows go through the organisation's services; field
 rows are written as set-based upserts.
 """
 
+import datetime
 from pathlib import Path
 
+from django.db import transaction
+
+from installer_ops import values
 from installer_ops.policies import require
 
 from . import policies
 from .import_format import COLUMNS, ImportRefused, ImportReport, RowError, Rows  # noqa: F401 - the import API
 from .import_validation import validate_rows
 from .import_writes import write_plan
-from .jobs import kpi_job_request
+from .jobs import MAX_YEARS, kpi_job_request
+
+# One recompute covers at most MAX_YEARS (kpi_job_request refuses more).
+JOB_SPAN = datetime.timedelta(days=MAX_YEARS * 365)
 
 
-def read_directory(path) -> dict[str, str]:
-    """The import files present in a directory (UTF-8)."""
+def read_directory(path) -> dict[str, bytes]:
+    """The import files present in a directory, as bytes: the importer
+    decodes them, so that a file that is not UTF-8 is an error naming its
+    line. Raises OSError for one that cannot be read."""
     directory = Path(path)
-    return {name: (directory / name).read_text(encoding="utf-8") for name in COLUMNS if (directory / name).exists()}
+    return {name: (directory / name).read_bytes() for name in COLUMNS if (directory / name).exists()}
 
 
-def field_data_import(*, actor, files: dict[str, str]) -> ImportReport:
-    """Validate every row of `files` ({name: CSV text}), then write them all
-    or nothing. Raises ImportRefused with every error found."""
+def field_data_import(*, actor, files: dict[str, str | bytes]) -> ImportReport:
+    """Validate every row of `files` ({name: CSV text or UTF-8 bytes}), then
+    write them all or nothing. Raises ImportRefused with every error found."""
     require(policies.can_import_field_data(actor))
     errors: list[RowError] = []
-    parsed = {name: Rows(name, text, errors) for name, text in files.items() if name in COLUMNS}
+    parsed = {name: Rows(name, data, errors) for name, data in files.items() if name in COLUMNS}
     unknown = [name for name in files if name not in COLUMNS]
     for name in unknown:
         errors.append(RowError(name, 0, "-", f"not an import file; expected one of: {', '.join(COLUMNS)}"))
@@ -38,9 +47,28 @@ def field_data_import(*, actor, files: dict[str, str]) -> ImportReport:
         raise ImportRefused(
             sorted(errors, key=lambda e: (list(COLUMNS).index(e.file) if e.file in COLUMNS else 99, e.line, e.column))
         )
-    report = write_plan(plan, actor=actor)
-    if report.touched:
-        # The KPIs of the touched periods are recomputed by a worker, once the
-        # import has committed: the system's follow-up, whoever imported.
-        report.job = kpi_job_request(actor=None, since=report.touched[0], until=report.touched[1])
+    # The rows and the recomputes they need commit together: a refused
+    # request cannot leave rows written behind a failed response.
+    with transaction.atomic():
+        report = write_plan(plan, actor=actor)
+        if report.touched:
+            # The KPIs of the touched periods are recomputed by a worker, once the
+            # import has committed: the system's follow-up, whoever imported.
+            report.jobs = [
+                kpi_job_request(actor=None, since=since, until=until) for since, until in _spans(*report.touched)
+            ]
+            report.job = report.jobs[0] if report.jobs else None
     return report
+
+
+def _spans(low: datetime.date, high: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """[low, high] in consecutive ranges a recompute accepts: within the
+    window (a time's local date may lie a day outside the window its UTC
+    date is in) and at most MAX_YEARS each."""
+    low, high = max(low, values.WINDOW_START), min(high, values.window_end())
+    spans = []
+    while low <= high:
+        until = min(high, low + JOB_SPAN - datetime.timedelta(days=1))
+        spans.append((low, until))
+        low = until + datetime.timedelta(days=1)
+    return spans

@@ -38,7 +38,9 @@ PARAMETERS = [
 
 @pytest.mark.parametrize("role", ["admin", "lead"])
 def test_no_query_parameter_breaks_a_list(org, role, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "root@example.com", "x") if role == "admin" else org.lead_a
+    user = (
+        django_user_model.objects.create_superuser("root", "root@example.com", "x") if role == "admin" else org.lead_a
+    )
     client = Client(raise_request_exception=False)
     client.force_login(user)
     answers = {(url, str(params)): client.get(url, params).status_code for url in LISTS for params in PARAMETERS}

@@ -29,6 +29,7 @@ SYSTEM_ONLY = {
     "kpis.jobs.kpi_job_run": "the worker running a recorded job",
     "kpis.jobs.kpi_job_fail": "the worker recording a job's failure",
     "kpis.jobs.nightly_window": "the nightly job's date range; writes nothing",
+    "kpis.jobs.recompute_range_validate": "the range rules every door applies; writes nothing",
     "installer_ops.sync.register": "an app's kinds of sync events, registered at start-up",
     "installer_ops.sync.registered_types": "the registry's event types; writes nothing",
     "installer_ops.sync.answer_fields": "the registry's answer fields, for the schema; writes nothing",

@@ -17,7 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, **options):
         if not directory.is_dir():
             raise CommandError(f"{directory} is not a directory")
-        files = read_directory(directory)
+        try:
+            # Read as bytes: the importer decodes them, naming the line of a byte that is not UTF-8.
+            files = read_directory(directory)
+        except OSError as exc:
+            raise CommandError(f"{exc.filename}: cannot be read ({exc.strerror})") from exc
         if not files:
             raise CommandError(f"{directory} holds none of the import files (pods.csv, installers.csv, ...)")
         try:
