@@ -67,3 +67,16 @@ def open_app(page, username: str, *, wait_for_worker: bool = True) -> None:
 
 def status(page):
     return page.get_by_role("status")
+
+
+def tap(page, item, *, checked: bool = True) -> None:
+    """Tap an item's box as an installer does, and wait until it shows the
+    new state: the app draws it only once the outbox write has committed
+    (durable before shown), so Playwright's check(), which expects the box
+    to flip during the click itself, does not apply."""
+    box = page.get_by_label(item.title, exact=True)
+    box.click()
+    if checked:
+        expect(box).to_be_checked()
+    else:
+        expect(box).not_to_be_checked()

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from bootcamp.models import CheckoffEvent
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.tablet import Bootcamp, open_app, persistent_context, status
+from tests.e2e.tablet import Bootcamp, open_app, persistent_context, status, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
 
@@ -31,7 +31,7 @@ def test_offline_check_offs_survive_a_reload_and_wait(browser, app_server):
     page.screenshot(path=SCREENSHOTS / "tablet-checklist-installer-online.png", full_page=True)
     go_offline(context, app_server)
     for item in b.items[:3]:
-        page.get_by_label(item.title, exact=True).check()
+        tap(page, item)
     expect(status(page)).to_contain_text("3 changes waiting to sync")
     # Background Sync is asked for where the browser has it (Chromium does).
     tags = page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
@@ -54,7 +54,7 @@ def test_waiting_changes_reach_the_server_after_a_browser_restart(playwright_ins
     open_app(page, b.installer.user.username)
     go_offline(context, app_server)
     for item in b.items[:3]:
-        page.get_by_label(item.title, exact=True).check()
+        tap(page, item)
     expect(status(page)).to_contain_text("3 changes waiting to sync")
     context.close()
     assert CheckoffEvent.objects.count() == 0
@@ -86,7 +86,7 @@ def test_offline_cold_start_with_every_request_blocked(playwright_instance, app_
     expect(page.get_by_role("heading", level=1)).to_have_text("Berlin November")
     expect(page.get_by_label(b.items[0].title, exact=True)).to_be_visible()
     expect(status(page)).to_contain_text("All changes synced")
-    page.get_by_label(b.items[0].title, exact=True).check()
+    tap(page, b.items[0])
     expect(status(page)).to_contain_text("1 change waiting to sync")
     context.close()
 
@@ -102,7 +102,7 @@ def test_a_new_release_offers_a_reload_and_keeps_the_waiting_events(browser, app
     # Events wait: the sync endpoint is unreachable for now.
     context.route("**/api/v1/sync/", lambda route: route.abort())
     for item in b.items[:2]:
-        page.get_by_label(item.title, exact=True).check()
+        tap(page, item)
     expect(status(page)).to_contain_text("2 changes waiting to sync")
 
     app_server.stop()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from bootcamp import services
 from bootcamp.models import CheckoffEvent, ItemState
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.tablet import Bootcamp, open_app, status
+from tests.e2e.tablet import Bootcamp, open_app, status, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
 SYNC = "**/api/v1/sync/"
@@ -33,7 +33,7 @@ def tablet(browser, app_server):
 
 def check(page, *items):
     for item in items:
-        page.get_by_label(item.title, exact=True).check()
+        tap(page, item)
 
 
 def rows(b):
@@ -113,7 +113,7 @@ def test_a_rejected_change_is_shown_with_its_reason_and_the_rest_sync(tablet):
     expect(status(page)).to_contain_text("All changes synced")
     tablet.set_offline(True)
     services.enrollment_signoff_record(actor=b.lead, enrollment=b.enrollment, item=needs_signoff, action="sign_off")
-    page.get_by_label(needs_signoff.title, exact=True).uncheck()  # the tablet does not know yet
+    tap(page, needs_signoff, checked=False)  # the tablet does not know yet
     check(page, b.items[0], b.items[2])
     expect(status(page)).to_contain_text("3 changes waiting to sync")
     tablet.set_offline(False)

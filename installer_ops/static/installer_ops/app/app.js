@@ -16,7 +16,7 @@
   var PERIOD_MS = 30000;
   var MAX_BACKOFF_MS = 60000;
 
-  var db = null;
+  var db = null; // the IndexedDB connection; reopened by database() when the browser closed it
   var syncing = false;
   var again = false;
   var failures = 0;
@@ -31,16 +31,41 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function render() {
-    var enrollments = (await db.get("meta", "enrollments")) || [];
-    var cohorts = (await db.get("meta", "cohorts")) || {};
-    var waiting = await InstallerOutbox.pending(db);
-    var rejected = await db.getAll("rejected");
-    var lastSync = await db.get("meta", "lastSync");
+  /* The open connection, opened again when the browser has closed it
+   * (memory pressure) or a newer release asked for it. */
+  async function database() {
+    if (!db) {
+      db = await InstallerOutbox.open(username, function (lost) { if (db === lost) db = null; });
+    }
+    return db;
+  }
+
+  /* Run fn(db); when the connection turns out to be gone, reopen it and
+   * run fn once more (an IndexedDB transaction that failed wrote nothing). */
+  async function withDatabase(fn) {
+    try {
+      return await fn(await database());
+    } catch (error) {
+      if (!InstallerOutbox.connectionLost(error)) throw error;
+      db = null;
+      return fn(await database());
+    }
+  }
+
+  function render() {
+    return withDatabase(draw);
+  }
+
+  async function draw(store) {
+    var enrollments = (await store.get("meta", "enrollments")) || [];
+    var cohorts = (await store.get("meta", "cohorts")) || {};
+    var waiting = await InstallerOutbox.pending(store);
+    var rejected = await store.getAll("rejected");
+    var lastSync = await store.get("meta", "lastSync");
     renderStatus(waiting.length, lastSync);
     view.renderRejected(rejected, enrollments);
-    view.renderReadiness((await db.get("meta", "readiness")) || null, (await db.get("meta", "shadowDays")) || []);
-    view.renderRunbooks((await db.get("meta", "kit")) || null, (await db.get("meta", "copies")) || []);
+    view.renderReadiness((await store.get("meta", "readiness")) || null, (await store.get("meta", "shadowDays")) || []);
+    view.renderRunbooks((await store.get("meta", "kit")) || null, (await store.get("meta", "copies")) || []);
     var main = document.getElementById("checklist");
     main.replaceChildren();
     var shown = view.overlay(enrollments, waiting);
@@ -112,17 +137,39 @@
   }
 
   async function dismiss(eventId) {
-    await InstallerOutbox.dismiss(db, eventId);
+    await withDatabase(function (d) { return InstallerOutbox.dismiss(d, eventId); });
     await render();
   }
 
   view.setHandlers({ onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss });
 
+  /* A tap: the event is written to the outbox and the write has committed
+   * before the item shows its new state (durable before shown). If it
+   * cannot be written, the item stays as it was and the installer is told why. */
   async function change(enrollmentId, itemId, type) {
-    await InstallerOutbox.record(db, { enrollment: enrollmentId, item: itemId, type: type });
+    var stored = false;
+    try {
+      await withDatabase(function (d) {
+        return InstallerOutbox.record(d, { enrollment: enrollmentId, item: itemId, type: type });
+      });
+      stored = true;
+    } catch (error) {
+      showSaveProblem(error);
+    }
+    if (stored) showSaveProblem(null);
     await render();
+    if (!stored) return;
     requestBackgroundSync();
     sync();
+  }
+
+  function showSaveProblem(error) {
+    var box = document.getElementById("save-problem");
+    if (!error) { box.hidden = true; box.textContent = ""; return; }
+    box.textContent = error.name === "QuotaExceededError"
+      ? gettext("This tablet has no room left to store the change, so nothing was changed. Free some space, then tap again.")
+      : interpolate(gettext("The change could not be stored on this tablet (%(reason)s), so nothing was changed. Tap again; if it keeps failing, reload the app."), { reason: error.name || error.message }, true);
+    box.hidden = false;
   }
 
   /* ---- syncing ---- */
@@ -142,16 +189,16 @@
   }
 
   async function sync() {
-    if (!db) return;
+    if (!username) return;
     if (syncing) { again = true; return; }
     syncing = true;
     try {
       await withLock(async function () {
         do {
           again = false;
-          var waiting = await InstallerOutbox.pending(db);
-          if (waiting.length) await InstallerOutbox.syncOnce(db, csrfToken());
-          var more = (await InstallerOutbox.pending(db)).length;
+          var waiting = await withDatabase(InstallerOutbox.pending);
+          if (waiting.length) await withDatabase(function (d) { return InstallerOutbox.syncOnce(d, csrfToken()); });
+          var more = (await withDatabase(InstallerOutbox.pending)).length;
           again = again || (more > 0 && more < waiting.length);
         } while (again);
         await refresh();
@@ -193,7 +240,7 @@
     var enrollments = (await responses[0].json()).results;
     var cohorts = {};
     (await responses[1].json()).results.forEach(function (c) { cohorts[c.id] = c; });
-    var tx = db.transaction("meta", "readwrite");
+    var tx = (await database()).transaction("meta", "readwrite");
     tx.store.put(enrollments, "enrollments");
     tx.store.put(cohorts, "cohorts");
     if (!(await tx.store.get("lastSync"))) tx.store.put(new Date().toISOString(), "lastSync");
@@ -222,7 +269,7 @@
     ]);
     var kit = found[2].results[0] || null;
     var copies = kit ? await getJson("/api/v1/kits/" + kit.id + "/copies/") : [];
-    var tx = db.transaction("meta", "readwrite");
+    var tx = (await database()).transaction("meta", "readwrite");
     tx.store.put(found[0], "readiness");
     tx.store.put(found[1].results, "shadowDays");
     tx.store.put(kit, "kit");
@@ -307,7 +354,6 @@
       window.addEventListener("online", function () { window.location.reload(); });
       return;
     }
-    db = await InstallerOutbox.open(username);
     await render();
     if (navigator.storage && navigator.storage.persist) {
       // Ask the browser not to evict the outbox under storage pressure.

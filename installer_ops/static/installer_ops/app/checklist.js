@@ -98,8 +98,14 @@
       disabled: item.signed_off ? "disabled" : null,
     });
     box.checked = !!item.checked;
-    box.addEventListener("change", function () {
-      handlers.onChange(enrollment.id, item.id, box.checked ? "item.checked" : "item.unchecked");
+    box.addEventListener("click", function (event) {
+      // Durable before shown: the browser would tick the box at once; it
+      // stays as it was until the event's outbox write has committed and the
+      // page is drawn again from IndexedDB (app.js: change).
+      event.preventDefault();
+      if (box.getAttribute("aria-busy") === "true") return;
+      box.setAttribute("aria-busy", "true");
+      handlers.onChange(enrollment.id, item.id, item.checked ? "item.unchecked" : "item.checked");
     });
     return el("li", { className: "check-item" + (item.checked ? " is-checked" : "") }, [
       box,

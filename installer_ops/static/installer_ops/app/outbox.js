@@ -11,16 +11,33 @@
   var DB_VERSION = 1;
   var BATCH = 500;
 
-  function openStore(username) {
-    // One database per login, so that a shared tablet never mixes people.
+  // Writes that hold an installer's work are flushed to disk before they
+  // count as done, so that a browser killed right after a tap keeps it.
+  var STRICT = { durability: "strict" };
+
+  /* One database per login, so that a shared tablet never mixes people.
+   * `onLost` is called when the browser closes the connection (memory
+   * pressure, storage cleared) or a newer release needs it closed: the app
+   * then opens it again. */
+  function openStore(username, onLost) {
+    var db;
+    var lost = function () { if (onLost) onLost(db); };
     return idb.openDB("installer-ops:" + username, DB_VERSION, {
-      upgrade: function (db) {
-        var outbox = db.createObjectStore("outbox", { keyPath: "id" });
+      upgrade: function (upgrading) {
+        var outbox = upgrading.createObjectStore("outbox", { keyPath: "id" });
         outbox.createIndex("seq", "device_seq");
-        db.createObjectStore("rejected", { keyPath: "id" });
-        db.createObjectStore("meta");
+        upgrading.createObjectStore("rejected", { keyPath: "id" });
+        upgrading.createObjectStore("meta");
       },
-    });
+      terminated: lost,
+      blocking: function () { db.close(); lost(); },
+    }).then(function (opened) { db = opened; return opened; });
+  }
+
+  /* Whether an IndexedDB error means the connection is gone (worth one
+   * reopen and retry), rather than that the write itself cannot be done. */
+  function connectionLost(error) {
+    return !!error && (error.name === "InvalidStateError" || error.name === "TransactionInactiveError");
   }
 
   function uuid4() {
@@ -45,7 +62,7 @@
    * transaction, so a crash leaves either both or neither. */
   async function record(db, change) {
     var device = await deviceId(db);
-    var tx = db.transaction(["outbox", "meta"], "readwrite");
+    var tx = db.transaction(["outbox", "meta"], "readwrite", STRICT);
     var seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
     var event = {
       id: uuid4(),
@@ -56,9 +73,15 @@
       item: change.item,
       occurred_at: new Date().toISOString(),
     };
-    tx.objectStore("meta").put(seq, "seq");
-    tx.objectStore("outbox").put(event);
-    await tx.done;
+    try {
+      tx.objectStore("meta").put(seq, "seq");
+      tx.objectStore("outbox").put(event);
+      await tx.done;
+    } catch (error) {
+      // Neither the sequence number nor the event: the tap left no trace.
+      try { tx.abort(); } catch (alreadyOver) { /* the transaction had ended */ }
+      throw error;
+    }
     return event;
   }
 
@@ -99,7 +122,7 @@
     var body = await response.json();
     var byId = {};
     events.forEach(function (e) { byId[e.id] = e; });
-    var tx = db.transaction(["outbox", "rejected", "meta"], "readwrite");
+    var tx = db.transaction(["outbox", "rejected", "meta"], "readwrite", STRICT);
     var rejected = 0;
     body.results.forEach(function (result) {
       var event = byId[result.id];
@@ -156,5 +179,6 @@
     rememberUser: rememberUser,
     lastUser: lastUser,
     RetryableError: RetryableError,
+    connectionLost: connectionLost,
   };
 })(typeof self !== "undefined" ? self : this);
