@@ -31,8 +31,14 @@ class AuditEntryFilter(django_filters.FilterSet):
     # An actor id that names nobody filters to nothing, like any other value:
     # the log is the administrators' and hides no one from them.
     actor = django_filters.NumberFilter(field_name="actor_id", min_value=1, max_value=values.BIGINT_MAX)
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    # In the plausible window: a time of year 778 with a -20:55 offset reached
+    # PostgreSQL as a value it cannot hold (found by the negative fuzz).
+    since = django_filters.IsoDateTimeFilter(
+        field_name="at", lookup_expr="gte", validators=[values.validate_plausible_datetime]
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="at", lookup_expr="lt", validators=[values.validate_plausible_datetime]
+    )
 
     class Meta:
         model = AuditEntry

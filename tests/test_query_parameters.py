@@ -46,3 +46,12 @@ def test_no_query_parameter_breaks_a_list(org, role, django_user_model):
     answers = {(url, str(params)): client.get(url, params).status_code for url in LISTS for params in PARAMETERS}
     assert {key: status for key, status in answers.items() if status >= 500} == {}
     assert client.get("/api/v1/installers/", {"pod": str(10**30)}).status_code == 400
+
+
+@pytest.mark.parametrize("since", ["0778-02-02T20:20:49-20:55", "9999-12-31T23:59:59+14:00", "1999-12-31T00:00:00Z"])
+def test_an_audit_log_time_outside_the_window_is_a_400(org, since):
+    client = Client(raise_request_exception=False)
+    client.force_login(org.admin)
+    response = client.get("/api/v1/audit-log/", {"since": since})
+    assert response.status_code == 400
+    assert "since" in response.json()
