@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,12 +80,14 @@ def _parse_event(raw, device_id: str) -> _Incoming | SyncResult:
     return _Incoming(event_id, raw["type"], ids["enrollment"], ids["item"], occurred_at, event_device, seq)
 
 
-def _same_content(stored: CheckoffEvent, incoming: _Incoming) -> bool:
+def _same_content(previous: CheckoffEvent | _Incoming, incoming: _Incoming) -> bool:
+    """A replay whether its original is stored or earlier in the same batch:
+    the device's sequence number and id are not part of an event's content."""
     return (
-        stored.type == incoming.type
-        and stored.enrollment_id == incoming.enrollment_id
-        and stored.item_id == incoming.item_id
-        and stored.occurred_at == incoming.occurred_at
+        previous.type == incoming.type
+        and previous.enrollment_id == incoming.enrollment_id
+        and previous.item_id == incoming.item_id
+        and previous.occurred_at == incoming.occurred_at
     )
 
 
@@ -120,7 +123,7 @@ def item_events_apply(
             continue
         previous = stored.get(entry.id) or accepted.get(entry.id)
         if previous is not None:
-            same = _same_content(previous, entry) if isinstance(previous, CheckoffEvent) else previous == entry
+            same = _same_content(previous, entry)
             results.append(
                 SyncResult(
                     str(entry.id),
@@ -246,6 +249,11 @@ def enrollment_signoff_record(
     if action == "sign_off" and state.signed_off:
         raise DomainConflict(_("This item is signed off already."))
     now = timezone.now()
+    # The state checked above may rest on a tablet's check dated up to five
+    # minutes ahead (a clock believed, bootcamp/state.py); the lead acts on
+    # that state, so the decision is ordered after it, never before.
+    latest = CheckoffEvent.objects.filter(enrollment=enrollment, item=item).aggregate(at=Max("effective_at"))["at"]
+    effective_at = max(now, latest + datetime.timedelta(microseconds=1)) if latest else now
     event = CheckoffEvent(
         enrollment=enrollment,
         item=item,
@@ -254,7 +262,7 @@ def enrollment_signoff_record(
         device_id="web",
         occurred_at=now,
         received_at=now,
-        effective_at=now,
+        effective_at=effective_at,
         comment=comment.strip(),
     )
     event.full_clean()

@@ -50,3 +50,25 @@ def test_only_the_cohorts_lead_and_only_sign_off_items(api, bootcamp):
     missing_comment = signoff(api, b.lead_a, b, b.items[1], "reject")
     assert missing_comment.status_code == 400 and "comment" in missing_comment.json()
     assert CheckoffEvent.objects.filter(type__in=["item.signed_off", "item.rejected"]).count() == 0
+
+
+def test_a_signoff_takes_effect_after_a_check_a_tablet_dated_slightly_ahead(api, bootcamp):
+    """The check is believed (within five minutes ahead), so the lead's
+    decision is ordered after it: before, it was stored, answered 201, and
+    left the item checked but not signed off."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bootcamp import services
+    from bootcamp.models import ItemState
+    from tests.bootcamp.test_sync import event, statuses, sync
+
+    b = bootcamp
+    ahead = timezone.now() + dt.timedelta(minutes=2)
+    sync(api, b.installer.user, [event(b.enrollment, b.items[1], occurred_at=ahead)])
+    services.enrollment_signoff_record(actor=b.lead_a, enrollment=b.enrollment, item=b.items[1], action="sign_off")
+    assert ItemState.objects.get(enrollment=b.enrollment, item=b.items[1]).signed_off
+    later = event(b.enrollment, b.items[1], "item.unchecked", occurred_at=ahead + dt.timedelta(minutes=1))
+    answer = sync(api, b.installer.user, [later])
+    assert statuses(answer) == ["rejected"] and answer.json()["results"][0]["reason"] == "item signed off"

@@ -154,3 +154,12 @@ def test_sync_runs_a_fixed_number_of_queries(api, bootcamp):
         assert statuses(response).count("applied") == size
         counts.append(len(context.captured_queries))
     assert counts == [15, 15]
+
+
+def test_a_copy_differing_only_in_device_seq_is_a_duplicate_in_one_batch_as_across_batches(api, bootcamp):
+    b = bootcamp
+    original = event(b.enrollment, b.items[0])
+    copy = {**original, "device_seq": 2}
+    assert statuses(sync(api, b.installer.user, [original, copy])) == ["applied", "duplicate"]
+    assert statuses(sync(api, b.installer.user, [copy])) == ["duplicate"]
+    assert CheckoffEvent.objects.count() == 1

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bootcamp import services
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.factories import InstallerFactory, PodFactory, lead_of
 
 PASSWORD = "a-tablet-test-pass"  # noqa: S105
@@ -84,3 +84,11 @@ def tap(page, item, *, checked: bool = True) -> None:
         expect(box).to_be_checked()
     else:
         expect(box).not_to_be_checked()
+
+
+def screenshots(page, name: str) -> None:
+    """The page as a person sees it on a phone, a tablet and a laptop."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (820, 1180), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=False)

@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bootcamp.models import CheckoffEvent
-from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.tablet import Bootcamp, open_app, persistent_context, status
+from tests.e2e.tablet import Bootcamp, open_app, persistent_context, screenshots, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
 ROUNDS = int(os.environ.get("TABLET_DURABILITY_ROUNDS", "3"))
@@ -155,7 +154,7 @@ def test_a_tap_that_cannot_be_stored_leaves_the_item_as_it_was_and_says_why(hook
     expect(page.get_by_role("alert")).to_contain_text("no room left to store the change, so nothing was changed")
     expect(box).not_to_be_checked()
     assert waiting_count(page) == 0
-    page.screenshot(path=SCREENSHOTS / "tablet-checklist-installer-storage-full.png", full_page=True)
+    screenshots(page, "tablet-checklist-installer-storage-full")
     page.evaluate("window.__failOutboxWrites = null")
     page.get_by_label(b.items[0].title, exact=True).click()
     expect(page.get_by_label(b.items[0].title, exact=True)).to_be_checked()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from bootcamp import services
 from bootcamp.models import CheckoffEvent, ItemState
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.tablet import Bootcamp, open_app, status, tap
+from tests.e2e.tablet import Bootcamp, open_app, screenshots, status, tap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
 SYNC = "**/api/v1/sync/"
@@ -160,6 +160,7 @@ def test_an_event_refused_for_a_bad_value_shows_its_reason_and_the_events_after_
     assert set(CheckoffEvent.objects.values_list("item_id", flat=True)) == {b.items[0].pk, b.items[2].pk}
     expect(page.get_by_label(b.items[1].title, exact=True)).not_to_be_checked()
     expect(page.get_by_label(b.items[2].title, exact=True)).to_be_checked()
+    screenshots(page, "tablet-checklist-installer-bad-value-refused")
 
 
 def fail_sync_four_times(page):
