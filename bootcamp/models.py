@@ -105,6 +105,7 @@ class Item(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.TASK)
     needs_signoff = models.BooleanField(_("needs lead sign-off"), default=False)
+    needs_evidence = models.BooleanField(_("needs a photo as evidence"), default=False)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:

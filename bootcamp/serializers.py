@@ -43,6 +43,7 @@ class ItemSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=[c[0] for c in ItemKind.choices], default=ItemKind.TASK)
     needs_signoff = serializers.BooleanField(default=False)
+    needs_evidence = serializers.BooleanField(default=False)
     description = serializers.CharField(allow_blank=True, default="")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import program_views, views
 
 urlpatterns = [
     path("", views.cohort_list, name="lead-cohorts"),
@@ -13,5 +13,65 @@ urlpatterns = [
         "enrollments/<int:enrollment_id>/items/<int:item_id>/signoff/",
         views.enrollment_signoff,
         name="lead-enrollment-signoff",
+    ),
+    # The program builder (bootcamp/program_views.py).
+    path("programs/", program_views.program_list, name="lead-programs"),
+    path("programs/new/", program_views.program_create, name="lead-program-create"),
+    path("programs/<int:program_id>/compare/", program_views.program_compare, name="lead-program-compare"),
+    path("programs/<int:program_id>/v<int:number>/", program_views.program_version, name="lead-program-version"),
+    path(
+        "programs/<int:program_id>/v<int:number>/edit/",
+        program_views.program_version_draft,
+        name="lead-program-version-draft",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/settings/",
+        program_views.program_settings,
+        name="lead-program-settings",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/publish/",
+        program_views.program_publish,
+        name="lead-program-publish",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/modules/new/",
+        program_views.program_module_add,
+        name="lead-program-module-add",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/modules/<int:module_id>/",
+        program_views.program_module_edit,
+        name="lead-program-module",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/modules/<int:module_id>/move/",
+        program_views.program_module_move,
+        name="lead-program-module-move",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/modules/<int:module_id>/remove/",
+        program_views.program_module_remove,
+        name="lead-program-module-remove",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/modules/<int:module_id>/items/new/",
+        program_views.program_item_add,
+        name="lead-program-item-add",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/items/<int:item_id>/",
+        program_views.program_item_edit,
+        name="lead-program-item",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/items/<int:item_id>/move/",
+        program_views.program_item_move,
+        name="lead-program-item-move",
+    ),
+    path(
+        "programs/<int:program_id>/v<int:number>/items/<int:item_id>/remove/",
+        program_views.program_item_remove,
+        name="lead-program-item-remove",
     ),
 ]

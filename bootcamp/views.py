@@ -15,7 +15,7 @@ from installer_ops.roles import Role, role_of
 from installer_ops.selectors import pods_led_by, pods_visible_to
 from installer_ops.views import role_required
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import CohortForm, SignoffForm
 from .models import Cohort, Enrollment, Item
 
@@ -153,7 +153,7 @@ def _item_context(enrollment: Enrollment, item: Item, request) -> dict:
         "item": item,
         "state": state,
         "history": history,
-        "can_sign": enrollment.cohort.lead_id == request.user.pk,
+        "can_sign": policies.can_sign_off(request.user, enrollment),
     }
 
 
@@ -181,7 +181,7 @@ def enrollment_detail(request, enrollment_id: int):
             "progress": progress,
             "modules": modules,
             "today": timezone.localdate(),
-            "can_sign": enrollment.cohort.lead_id == request.user.pk,
+            "can_sign": policies.can_sign_off(request.user, enrollment),
         },
     )
 

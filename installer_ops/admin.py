@@ -9,7 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .audit import audit_record, audit_record_many
-from .models import AuditEntry, Geography, Installer, Pod, PodMembership, Promotion, User, Vertical
+from .models import AuditEntry, Geography, Installer, LoginSession, Pod, PodMembership, Promotion, User, Vertical
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """A record of what happened (audit entries, check-off events,
+    promotions, clearances, published versions, snapshots, jobs, reminders):
+    administrators read it here and nobody adds, edits or deletes it. The
+    apps' admins share this base."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -55,23 +71,26 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log, for admins to read; nobody edits it."""
+class AuditEntryAdmin(HistoryAdmin):
+    """The audit log, for admins to read; nobody edits it. The page at
+    /audit/ reads it with the API's filters and exports it."""
 
     list_display = ("at", "actor", "source", "action", "object_type", "object_repr")
     list_filter = ("source", "action", "object_type")
     search_fields = ("object_repr", "object_id", "actor__username", "actor__name")
+    list_select_related = ("actor",)
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(LoginSession)
+class LoginSessionAdmin(HistoryAdmin):
+    """Which sessions a login opened, written at log-in and read when access ends."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("user", "created_at", "session_key")
+    search_fields = ("user__username", "user__name")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
 
 
 @admin.register(User)
@@ -229,15 +248,12 @@ class InstallerAdmin(AuditedAdmin):
 
 
 @admin.register(Promotion)
-class PromotionAdmin(AuditedAdmin):
+class PromotionAdmin(HistoryAdmin):
+    """Promotions are history: recorded from the installer's page or the API
+    (installer_promote applies the ladder's rules), never edited or removed."""
+
     list_display = ("installer", "from_level", "to_level", "effective_on", "recorded_by")
     list_filter = ("to_level", "installer__pod")
     search_fields = ("installer__employee_id", "installer__user__name")
-    list_select_related = ("installer__user", "recorded_by")
+    list_select_related = ("installer__user", "installer__pod", "recorded_by")
     date_hierarchy = "effective_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

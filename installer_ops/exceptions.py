@@ -33,4 +33,11 @@ def api_exception_handler(exc, context):
         if exc.details is not None:
             body["details"] = exc.details
         return Response(body, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, exceptions.AuthenticationFailed) and exc.status_code == status.HTTP_403_FORBIDDEN:
+        # A credential was presented and refused (a revoked token, a separated
+        # person's): 401, naming the scheme. DRF would answer 403 because the
+        # first authentication class (sessions) names none; a request with no
+        # credentials at all (NotAuthenticated) keeps its 403.
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        exc.auth_header = "Token"
     return exception_handler(exc, context)

@@ -22,6 +22,12 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # A language code of settings.LANGUAGES (checked by the service, not as
+    # choices here, so that adding a language needs no migration); blank
+    # means the browser's Accept-Language decides.
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    # When the last invitation mail went out (after the mail server took it); None: never invited.
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -312,3 +318,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type} {self.object_repr}"
+
+
+class LoginSession(models.Model):
+    """Which session a login opened. The database session engine stores a
+    session's user only inside its encoded data, with no index by user, so
+    "every session of this person" cannot be asked of it; ending a person's
+    access at once (a separation) reads the keys recorded here at each log-in
+    instead of decoding every session (installer_ops/login_sessions.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,8 +10,14 @@ def navigation(request) -> dict:
     role = role_of(getattr(request, "user", None))
     if role is None:
         return {"nav_items": [], "user_role": None}
-    items = []
-    for label, url_name in settings.NAVIGATION.get(role.value, []):
-        url = reverse(url_name)
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    items = [
+        {"label": label, "url": reverse(url_name), "active": False}
+        for label, url_name in settings.NAVIGATION.get(role.value, [])
+    ]
+    # One entry is current: the one whose URL is the longest prefix of the
+    # path. "Cohorts" lives at /lead/ and "Programs" at /lead/programs/, so a
+    # plain prefix test would light both on a program page.
+    matching = [item for item in items if item["url"] != "/" and request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "user_role": role}

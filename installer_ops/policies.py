@@ -78,8 +78,21 @@ def can_change_installer(actor, installer: Installer) -> bool:
     return can_hire_into(actor, installer.pod)
 
 
+def can_manage_account(actor, user) -> bool:
+    """A login's password, language and API token: the person themself (a
+    valid reset or invitation link proves it), or the system."""
+    return actor is None or (actor.is_authenticated and actor.pk == user.pk)
+
+
 def can_read_audit_log(actor) -> bool:
     return actor is not None and role_of(actor) == Role.ADMIN
+
+
+def can_read_person_history(actor, installer: Installer) -> bool:
+    """The history of one person's record: administrators, and the lead of
+    the installer's pod, who made most of those changes and answers for
+    them. The whole log (every object, the CSV) stays the administrators'."""
+    return can_read_audit_log(actor) or can_change_installer(actor, installer)
 
 
 def require(allowed: bool, message: str | None = None) -> None:

@@ -13,9 +13,10 @@ from kpis import apis as kpi_apis
 from kpis import field_apis
 from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
+from onboarding import person_views, queue_views
 from onboarding import views as onboarding_views
 
-from . import apis, audit_apis, sync_apis, tablet, views
+from . import account_views, apis, audit_apis, audit_views, single_sign_on, sync_apis, tablet, views
 from .health import healthz
 
 router = DefaultRouter()
@@ -59,22 +60,46 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", single_sign_on.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): answers 404 unless the OIDC_ settings name a provider.
+    path("oidc/", include(single_sign_on.urlpatterns)),
+    path("accounts/", account_views.account, name="account"),
+    path("accounts/language/", account_views.account_language, name="account-language"),
+    path("accounts/token/", account_views.account_token_create, name="account-token-create"),
+    path("accounts/token/revoke/", account_views.account_token_revoke, name="account-token-revoke"),
+    path("accounts/password_change/", account_views.password_change, name="password_change"),
+    path("accounts/password_change/done/", account_views.password_change_done, name="password_change_done"),
+    path("accounts/password_reset/", account_views.password_reset, name="password_reset"),
+    path("accounts/password_reset/done/", account_views.password_reset_done, name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", account_views.password_reset_confirm, name="password_reset_confirm"),
+    path("accounts/reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    path("accounts/invitation/<uidb64>/<token>/", account_views.invitation_accept, name="invitation-accept"),
     path("org/", views.org_overview, name="org-overview"),
     path("org/pods/<int:pod_id>/", views.pod_detail, name="pod-detail"),
     path("org/installers/", views.installer_list, name="installer-list"),
     path("org/installers/new/", views.installer_hire, name="installer-hire"),
-    path("org/installers/<int:installer_id>/", views.installer_detail, name="installer-detail"),
+    # One page per person: it reads bootcamp and onboarding, so the top app that it needs serves it.
+    path("org/installers/<int:installer_id>/", person_views.person_page, name="installer-detail"),
     path("org/installers/<int:installer_id>/promote/", views.installer_promote, name="installer-promote"),
     path("org/installers/<int:installer_id>/separate/", views.installer_separate, name="installer-separate"),
+    path(
+        "org/installers/<int:installer_id>/invitation/",
+        account_views.installer_invitation_send,
+        name="installer-invitation-send",
+    ),
     path("me/", views.my_record, name="my-record"),
     path("app/", tablet.app_shell, name="app"),
     path("app/sw.js", tablet.service_worker, name="app-service-worker"),
     path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
     path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
     path("dashboard/", kpi_views.dashboard, name="dashboard"),
+    path("kpis/", include("kpis.urls")),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+    path("lead/queue/", queue_views.lead_queue, name="lead-queue"),
+    path("lead/queue/signoffs/", queue_views.lead_queue_signoffs, name="lead-queue-signoffs"),
     path("lead/onboarding/", include("onboarding.urls")),
+    path("library/", include("onboarding.library_urls")),
     path("lead/", include("bootcamp.urls")),
     path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),
     path("runbooks/<slug:slug>/v<int:number>/", onboarding_views.runbook_print, name="runbook-print"),

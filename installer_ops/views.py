@@ -145,19 +145,20 @@ def _visible_installer(request, installer_id: int) -> Installer:
         raise Http404 from exc
 
 
-@role_required(Role.LEAD, Role.ADMIN)
-def installer_detail(request, installer_id: int, promote_form=None, separate_form=None, status=200):
-    installer = _visible_installer(request, installer_id)
+def _change_page(request, installer: Installer, promote_form=None, separate_form=None):
+    """A refused promotion or separation, shown again with its errors (400).
+    The person page (installer-detail) is built by a higher app that reads
+    bootcamp and onboarding too, so this app renders only the forms."""
     today = timezone.localdate()
     return render(
         request,
-        "installer_ops/installer_detail.html",
+        "installer_ops/installer_change.html",
         {
             "installer": installer,
             "promote_form": promote_form or PromoteForm(initial={"effective_on": today}),
             "separate_form": separate_form or SeparateForm(initial={"left_on": today}),
         },
-        status=status,
+        status=400,
     )
 
 
@@ -174,7 +175,7 @@ def installer_promote(request, installer_id: int):
         else:
             messages.success(request, _("Promotion recorded."))
             return redirect("installer-detail", installer_id=installer.pk)
-    return installer_detail(request, installer_id=installer_id, promote_form=form, status=400)
+    return _change_page(request, installer, promote_form=form)
 
 
 @require_POST
@@ -190,7 +191,7 @@ def installer_separate(request, installer_id: int):
         else:
             messages.success(request, _("Separation recorded."))
             return redirect("installer-detail", installer_id=installer.pk)
-    return installer_detail(request, installer_id=installer_id, separate_form=form, status=400)
+    return _change_page(request, installer, separate_form=form)
 
 
 @role_required(Role.INSTALLER)

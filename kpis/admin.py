@@ -8,8 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from installer_ops.admin import HistoryAdmin
+
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, KpiJob, KpiSnapshot, KpiTarget, Node, Visit
+from .targets import kpi_target_remove, kpi_target_set, kpi_target_validate
 
 
 class ImportForm(forms.Form):
@@ -36,12 +39,23 @@ class VisitInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ("install", "visited_at", "outcome")
+    list_filter = ("outcome", "install__pod")
+    search_fields = ("install__external_id", "install__site")
+    list_select_related = ("install",)
+    raw_id_fields = ("install",)
+    date_hierarchy = "visited_at"
+
+
 @admin.register(Node)
 class NodeAdmin(admin.ModelAdmin):
     list_display = ("serial", "site", "pod", "installer", "installed_on")
     list_filter = ("pod__geography", "pod")
     search_fields = ("serial", "site")
     list_select_related = ("pod", "installer__user")
+    raw_id_fields = ("installer",)
     date_hierarchy = "installed_on"
     change_list_template = "kpis/admin_node_changelist.html"
 
@@ -84,6 +98,7 @@ class InstallAdmin(admin.ModelAdmin):
     list_filter = ("pod",)
     search_fields = ("external_id", "site")
     list_select_related = ("pod", "installer__user")
+    raw_id_fields = ("installer",)
     inlines = [VisitInline]
 
 
@@ -93,6 +108,7 @@ class IncidentAdmin(admin.ModelAdmin):
     list_filter = ("severity", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("external_id", "node__serial")
     list_select_related = ("node",)
+    raw_id_fields = ("node",)
     date_hierarchy = "opened_at"
 
 
@@ -102,17 +118,56 @@ class AuditAdmin(admin.ModelAdmin):
     list_filter = ("passed", "pod")
     search_fields = ("external_id", "findings")
     list_select_related = ("pod", "installer__user")
+    raw_id_fields = ("installer",)
     date_hierarchy = "audited_on"
+
+
+class KpiTargetAdminForm(forms.ModelForm):
+    class Meta:
+        model = KpiTarget
+        fields = ("kpi", "scope", "scope_id", "target")
+        help_texts = {"target": _("Rates as a fraction: 0.85 is 85 %.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            kpi = cleaned.get("kpi", self.instance.kpi)
+            scope = cleaned.get("scope", self.instance.scope)
+            scope_id = cleaned.get("scope_id", self.instance.scope_id)
+            kpi_target_validate(kpi=kpi, scope=scope, scope_id=scope_id, target=cleaned.get("target"))
+        return cleaned
 
 
 @admin.register(KpiTarget)
 class KpiTargetAdmin(admin.ModelAdmin):
+    """Targets as stored (rates as fractions: 0.85 is 85 %). Saved and removed
+    through kpis/targets.py, which checks the KPI's scopes and unit range and
+    audits; the targets page (/kpis/targets/) is the friendlier door."""
+
+    form = KpiTargetAdminForm
     list_display = ("kpi", "scope", "scope_id", "target")
     list_filter = ("kpi", "scope")
 
+    def get_readonly_fields(self, request, obj=None):
+        # A target belongs to its KPI and scope: another scope is another target.
+        return ("kpi", "scope", "scope_id") if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = kpi_target_set(
+            actor=request.user, kpi=obj.kpi, scope=obj.scope, scope_id=obj.scope_id, target=obj.target
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        kpi_target_remove(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            kpi_target_remove(actor=request.user, target=target)
+
 
 @admin.register(KpiSnapshot)
-class KpiSnapshotAdmin(admin.ModelAdmin):
+class KpiSnapshotAdmin(HistoryAdmin):
     """Read-only: snapshots are computed, never edited."""
 
     list_display = (
@@ -130,20 +185,11 @@ class KpiSnapshotAdmin(admin.ModelAdmin):
     list_filter = ("kpi", "grain", "scope", "provisional")
     date_hierarchy = "period_start"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(KpiJob)
-class KpiJobAdmin(admin.ModelAdmin):
+class KpiJobAdmin(HistoryAdmin):
+    """Jobs are started from /kpis/recompute/, the API or the schedule; read here."""
+
     list_display = ("id", "since", "until", "status", "progress", "written", "created_at", "finished_at")
     list_filter = ("status",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_select_related = ("requested_by",)

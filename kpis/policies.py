@@ -16,6 +16,9 @@ from .models import Scope
 
 KPI_READERS = (Role.EXECUTIVE, Role.ADMIN, Role.LEAD)
 KPI_RECOMPUTERS = (Role.EXECUTIVE, Role.ADMIN)
+# Executives read the targets their dashboard compares against; only
+# administrators set them.
+KPI_TARGET_READERS = (Role.EXECUTIVE, Role.ADMIN)
 # Field rows name the installer and an audit's findings: personal records,
 # which executives (aggregates only) do not read.
 FIELD_DATA_READERS = (Role.ADMIN, Role.LEAD)
@@ -30,6 +33,15 @@ def can_read_kpis(user) -> bool:
 def can_recompute_kpis(user) -> bool:
     # None: the system (the nightly job, an import's follow-up recompute).
     return user is None or role_of(user) in KPI_RECOMPUTERS
+
+
+def can_read_kpi_targets(user) -> bool:
+    return role_of(user) in KPI_TARGET_READERS
+
+
+def can_set_kpi_targets(user) -> bool:
+    # None: the system (the demo seed).
+    return user is None or role_of(user) == Role.ADMIN
 
 
 def can_import_field_data(user) -> bool:

@@ -35,7 +35,9 @@ class ShadowDayForm(forms.Form):
 
 
 class DrillScheduleForm(forms.Form):
-    scenario = forms.ModelChoiceField(label=_("Scenario"), queryset=DrillScenario.objects.order_by("title"))
+    scenario = forms.ModelChoiceField(
+        label=_("Scenario"), queryset=DrillScenario.objects.filter(active=True).order_by("title")
+    )
     scheduled_for = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
 

@@ -139,6 +139,9 @@ class DrillScenario(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     recovery_target_minutes = models.PositiveIntegerField(_("recovery target (minutes)"))
+    # A retired scenario is no longer offered for new drills; the drills run
+    # against it keep pointing at it, so it is never deleted.
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["title"]

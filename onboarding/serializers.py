@@ -176,7 +176,7 @@ class DrillSerializer(serializers.ModelSerializer):
 
 class DrillScheduleSerializer(serializers.Serializer):
     installer = serializers.PrimaryKeyRelatedField(queryset=Installer.objects.none())
-    scenario = serializers.PrimaryKeyRelatedField(queryset=DrillScenario.objects.all())
+    scenario = serializers.PrimaryKeyRelatedField(queryset=DrillScenario.objects.filter(active=True))
     scheduled_for = IsoDateTimeField()
 
     def __init__(self, *args, installers=None, **kwargs):

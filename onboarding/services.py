@@ -283,6 +283,8 @@ def drill_schedule(
     *, actor: User | None, installer: Installer, scenario: DrillScenario, scheduled_for: datetime.datetime
 ) -> OutageDrill:
     require(can_change_installer(actor, installer))
+    if not DrillScenario.objects.filter(pk=scenario.pk, active=True).exists():
+        raise ValidationError({"scenario": _("%(title)s is retired.") % {"title": scenario.title}})
     drill = OutageDrill(installer=installer, scenario=scenario, scheduled_for=scheduled_for, run_by=actor)
     drill.full_clean()
     drill.save()

@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bootcamp.models import Item
-from kpis.models import Audit, Incident, Install, KpiJob, Node, Visit
+from kpis.models import Audit, Incident, Install, KpiJob, KpiTarget, Node, Visit
 from onboarding.models import ShadowDay
 from tests.factories import InstallerFactory, UserFactory
 
@@ -32,16 +32,37 @@ OPEN = {
     "program-list", "program-detail", "runbook-list", "runbook-detail", "runbook-print", "runbook-pdf",
     # Programs are the organisation's templates: leads and admins author them (the policy decides).
     "program-versions",
+    # A person's own account (no one else's data), and the token-guarded password and invitation links.
+    "account", "account-language", "account-token-create", "account-token-revoke", "password_change",
+    "password_change_done", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete", "invitation-accept",
+    # Single sign-on: the provider's round trip, no one's data until it names a person.
+    "oidc_authentication_init", "oidc_authentication_callback",
+    # The program builder: the organisation's templates, the same for every author (can_author_programs
+    # refuses installers and executives).
+    "lead-program-create", "lead-program-compare", "lead-program-version", "lead-program-version-draft",
+    "lead-program-settings", "lead-program-publish", "lead-program-module-add", "lead-program-module",
+    "lead-program-module-move", "lead-program-module-remove", "lead-program-item-add", "lead-program-item",
+    "lead-program-item-move", "lead-program-item-remove",
+    # Organisation-wide KPI targets: read by executives and administrators, set by administrators.
+    "kpi-targets",
 }  # fmt: skip
 # Lists: what the other pod sees must not include the target's rows.
 LISTS = {
     "org-overview", "installer-list", "my-record", "dashboard", "onboarding-board", "lead-cohorts",
     "api-me", "api-kpis", "cohort-list", "enrollment-list", "kit-list", "shadow-assignment-list",
     "shadow-day-list", "drill-list", "node-list", "install-list", "visit-list", "incident-list", "audit-list",
-    "api-sync", "api-kpis-recompute",
+    "api-sync", "api-kpis-recompute", "lead-queue", "lead-queue-signoffs",
+    "kpi-recompute",  # executives and administrators recompute; recent jobs name who asked
+    "lead-programs",  # lists the cohorts on each version: only those the viewer sees
 }  # fmt: skip
 # Administrators only: everyone else is refused (403) without the target's data.
-ADMIN_ONLY = {"api-audit-log"}
+ADMIN_ONLY = {
+    "api-audit-log", "audit-log",
+    # The onboarding library: authored by administrators (onboarding.policies.can_author_documents).
+    "library-documents", "library-document-create", "library-scenarios", "library-scenario-create",
+    "library-profiles", "library-profile-create",
+}  # fmt: skip
 PERSONAL = "personal"  # also refused to another installer of the same pod and to executives
 # Object routes: how to reach the target's object, and whether it is a personal record.
 OBJECTS = {
@@ -49,6 +70,7 @@ OBJECTS = {
     "installer-detail@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "installer-promote@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "installer-separate@org": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    "installer-invitation-send": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "onboarding-installer": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "onboarding-kit": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "onboarding-kit-reprint": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
@@ -63,6 +85,8 @@ OBJECTS = {
     "lead-enrollment": (lambda t: {"enrollment_id": t.enrollment.pk}, PERSONAL),
     "lead-enrollment-signoff": (lambda t: {"enrollment_id": t.enrollment.pk, "item_id": t.item.pk}, PERSONAL),
     "api-kpi-job": (lambda t: {"job_id": t.job.pk}, None),
+    "kpi-job-progress": (lambda t: {"job_id": t.job.pk}, None),
+    "kpi-target-remove": (lambda t: {"target_id": t.kpi_target.pk}, None),
     "api-readiness": (lambda t: {"pk": t.installer.pk}, PERSONAL),
     "api-clearance": (lambda t: {"pk": t.installer.pk}, PERSONAL),
     "api-packet": (lambda t: {"pk": t.installer.pk}, PERSONAL),
@@ -82,6 +106,11 @@ OBJECTS = {
     "drill-detail": (lambda t: {"pk": t.drill.pk}, PERSONAL),
     "drill-result": (lambda t: {"pk": t.drill.pk}, PERSONAL),
     "runbook-publish": (lambda t: {"slug": "field-runbook"}, None),
+    "library-document": (lambda t: {"slug": "field-runbook"}, None),
+    "library-document-preview": (lambda t: {"slug": "field-runbook"}, None),
+    "library-scenario": (lambda t: {"scenario_id": t.scenario.pk}, None),
+    "library-scenario-active": (lambda t: {"scenario_id": t.scenario.pk}, None),
+    "library-profile": (lambda t: {"profile_id": t.profile.pk}, None),
     "node-detail": (lambda t: {"pk": t.node.pk}, None),
     "install-detail": (lambda t: {"pk": t.install.pk}, None),
     "visit-detail": (lambda t: {"pk": t.visit.pk}, None),
@@ -145,6 +174,7 @@ def target(onboarding):
     o.job = KpiJob.objects.create(
         since=datetime.date(2025, 1, 1), until=datetime.date(2025, 1, 31), requested_by=o.lead
     )
+    o.kpi_target = KpiTarget.objects.create(kpi="mttr", scope="pod", scope_id=o.pod.pk, target=4)
     other_pod = o.b.pod_b
     o.viewers = {
         "lead of another pod": o.b.lead_b,

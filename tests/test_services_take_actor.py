@@ -11,9 +11,11 @@ WRITE_MODULES = [
     "installer_ops.sync",
     "bootcamp.services",
     "onboarding.services",
+    "onboarding.library_services",
     "kpis.importing",
     "kpis.import_writes",
     "kpis.jobs",
+    "kpis.targets",
     "bootcamp.reminders",
 ]
 SYSTEM_ONLY = {
@@ -30,6 +32,9 @@ SYSTEM_ONLY = {
     "kpis.jobs.kpi_job_fail": "the worker recording a job's failure",
     "kpis.jobs.nightly_window": "the nightly job's date range; writes nothing",
     "kpis.jobs.recompute_range_validate": "the range rules every door applies; writes nothing",
+    "kpis.targets.target_bounds": "the range a KPI's target may take; writes nothing",
+    "kpis.targets.kpi_target_validate": "a target's range rules, for the admin form; writes nothing",
+    "kpis.targets.kpi_targets_overview": "the targets page's read; writes nothing",
     "installer_ops.sync.register": "an app's kinds of sync events, registered at start-up",
     "installer_ops.sync.registered_types": "the registry's event types; writes nothing",
     "installer_ops.sync.answer_fields": "the registry's answer fields, for the schema; writes nothing",

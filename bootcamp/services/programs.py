@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from installer_ops.policies import require
 
 from .. import policies
 from ..models import Item, Module, Program, ProgramVersion
+from ..program_diff import spec_of
 
 
 @transaction.atomic
@@ -20,7 +22,7 @@ def program_version_create(
     """A new, unpublished version of `program` with its modules and items.
 
     `modules` is a list of {title, first_day, last_day, items: [{title, kind,
-    needs_signoff, description}]}, in order."""
+    needs_signoff, needs_evidence, description}]}, in order."""
     require(policies.can_author_programs(actor))
     if not modules:
         raise ValidationError({"modules": _("A program version has at least one module.")})
@@ -58,6 +60,7 @@ def program_version_create(
                 title=item["title"],
                 kind=item.get("kind", "task"),
                 needs_signoff=item.get("needs_signoff", False),
+                needs_evidence=item.get("needs_evidence", False),
                 description=item.get("description", ""),
             )
             for item_position, item in enumerate(spec["items"], start=1)
@@ -76,22 +79,9 @@ def program_version_create(
 
 def program_version_spec(version: ProgramVersion) -> dict:
     """A version's content in the shape program_version_create takes (the
-    starting point of an edit)."""
-    return {
-        "working_days": version.working_days,
-        "modules": [
-            {
-                "title": m.title,
-                "first_day": m.first_day,
-                "last_day": m.last_day,
-                "items": [
-                    {"title": i.title, "kind": i.kind, "needs_signoff": i.needs_signoff, "description": i.description}
-                    for i in m.items.order_by("position")
-                ],
-            }
-            for m in version.modules.order_by("position")
-        ],
-    }
+    starting point of an edit): the comparison's spec, built in two queries."""
+    prefetch_related_objects([version], "modules__items")
+    return spec_of(version)
 
 
 def _normalised(spec: dict) -> dict:
@@ -107,6 +97,7 @@ def _normalised(spec: dict) -> dict:
                         "title": i["title"],
                         "kind": i.get("kind", "task"),
                         "needs_signoff": i.get("needs_signoff", False),
+                        "needs_evidence": i.get("needs_evidence", False),
                         "description": i.get("description", ""),
                     }
                     for i in m["items"]
@@ -151,10 +142,18 @@ def program_version_revise(
 @transaction.atomic
 def program_version_publish(*, actor: User | None, version: ProgramVersion) -> ProgramVersion:
     require(policies.can_author_programs(actor))
-    if version.is_published:
+    # Lock the row: a draft edited in the builder while someone publishes it
+    # must either land before the publication or be refused after it.
+    locked = ProgramVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.is_published or version.is_published:
         raise ValidationError({"version": _("This version is published already.")})
     if not Item.objects.filter(module__version=version).exists():
         raise ValidationError({"version": _("A version without items cannot be published.")})
+    # A draft built in the browser can hold an empty module, which
+    # program_version_create refuses at once: refuse it here too.
+    empty = list(version.modules.filter(items__isnull=True).values_list("title", flat=True))
+    if empty:
+        raise ValidationError({"version": _("Module %(title)s has no items.") % {"title": ", ".join(empty)}})
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
     audit_record(actor=actor, action="publish version", target=version.program, changes={"version": version.number})

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from .. import policies
 from ..audit import audit_record, audit_record_many_changes, field_changes
+from ..invitations import invitation_mail_after_commit
+from ..login_sessions import login_access_end
 from ..models import (
     STAGE_ORDER,
     HiringSource,
@@ -113,6 +115,9 @@ def installer_hire(
             **({"password": password} if password else {}),  # recorded as changed, never its value
         },
     )
+    if email and not password:
+        # The login has no usable password yet: the new hire sets one through the invitation's link.
+        invitation_mail_after_commit(user)
     return installer
 
 
@@ -199,7 +204,8 @@ def installer_separate(
     *, actor: User | None, installer: Installer, left_on: datetime.date, voluntary: bool
 ) -> Installer:
     """Record that an installer left, on which date and whether voluntarily.
-    Their login is deactivated: they no longer reach the product."""
+    Their access ends at once, in this transaction: the login is
+    deactivated, its sessions deleted and its API token revoked."""
     policies.require(policies.can_change_installer(actor, installer))
     installer = _locked(installer)
     if installer.has_left:
@@ -232,11 +238,12 @@ def installer_separate(
     installer.save(update_fields=["stage", "left_on", "left_voluntarily", "updated_at"])
     installer.user.is_active = False
     installer.user.save(update_fields=["is_active"])
+    ended = login_access_end(installer.user)
     audit_record(
         actor=actor,
         action="separate",
         target=installer,
-        changes={"stage": (before, Stage.LEFT.value), "left_on": left_on, "left_voluntarily": voluntary},
+        changes={"stage": (before, Stage.LEFT.value), "left_on": left_on, "left_voluntarily": voluntary, **ended},
     )
     return installer
 

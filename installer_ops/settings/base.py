@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a person's chosen language overrides the browser's (LocaleMiddleware's choice).
+    "installer_ops.user_language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,6 +83,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "installer_ops.client_address.remote_addr"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- single sign-on (OpenID Connect): the OIDC_* settings, in their own module ---------------
+from .single_sign_on import *  # noqa: E402, F403
+
+if OIDC_ENABLED:  # noqa: F405
+    # After axes' check, like the password backend.
+    AUTHENTICATION_BACKENDS.append("installer_ops.single_sign_on.EmailMatchBackend")
+# django-axes keys a sign-in attempt on (username, address). A sign-on
+# callback carries no username, so axes learns the email the provider
+# vouched for from the request (installer_ops/single_sign_on.py): refusals
+# count against that email from that address, never against everyone
+# signing on from one office address. Password logins are keyed as before.
+AXES_USERNAME_CALLABLE = "installer_ops.single_sign_on.axes_username"
 
 # Sessions end after SESSION_HOURS (default a working day); the tablet
 # then asks its installer to log in again and keeps its outbox meanwhile.
@@ -157,6 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Invitation and password-reset links both last this long (seconds): Django's
+# reset tokens read it, and so does the invitation token generator
+# (installer_ops/invitations.py) and the "expired" state a lead sees.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 72, minimum=1) * 3600
+# The address people reach the site at, for links in mails sent outside a
+# request (invitations go out after a hire commits, from any door).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -320,7 +342,9 @@ NAVIGATION = {
         (_("My record"), "my-record"),
     ],
     "lead": [
+        (_("Queue"), "lead-queue"),
         (_("Cohorts"), "lead-cohorts"),
+        (_("Programs"), "lead-programs"),
         (_("Onboarding"), "onboarding-board"),
         (_("Pods"), "org-overview"),
         (_("Installers"), "installer-list"),
@@ -329,14 +353,21 @@ NAVIGATION = {
     "executive": [
         (_("Dashboard"), "dashboard"),
         (_("Organisation"), "org-overview"),
+        (_("KPI targets"), "kpi-targets"),
     ],
     "admin": [
         (_("Dashboard"), "dashboard"),
         (_("Organisation"), "org-overview"),
+        (_("Queue"), "lead-queue"),
         (_("Cohorts"), "lead-cohorts"),
+        (_("Programs"), "lead-programs"),
         (_("Onboarding"), "onboarding-board"),
         (_("Installers"), "installer-list"),
-        (_("Runbooks"), "runbook-list"),
+        # The library's document list links every version's print view and
+        # PDF, so for administrators it takes the runbook list's place.
+        (_("Library"), "library-documents"),
+        (_("KPI targets"), "kpi-targets"),
+        (_("Audit log"), "audit-log"),
         (_("API docs"), "api-docs"),
     ],
 }

@@ -131,3 +131,21 @@ def test_matrix_runs_the_same_queries_for_10_and_100_enrollments(client, bootcam
             assert client.get(f"/lead/cohorts/{b.cohort.pk}/").status_code == 200
         counts.append(len(context.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_enrollment_page_offers_sign_off_to_whom_the_policy_allows(client, bootcamp):
+    """The pod's lead signs off their installer even in a cohort another lead
+    runs (the policy's rule, as in the queue and the API); the cohort's lead
+    of another pod sees the record read-only."""
+    b = bootcamp
+    b.cohort.pods.add(b.pod_b)
+    b_installer = InstallerFactory(pod=b.pod_b)
+    (b_enrollment,) = services.enrollment_bulk_create(actor=None, cohort=b.cohort, installers=[b_installer])
+    tablet_check(b_enrollment, b.items[1])
+    client.force_login(b.lead_b)
+    page = client.get(f"/lead/enrollments/{b_enrollment.pk}/").content.decode()
+    assert "read-only" not in page and "Sign off" in page
+    client.force_login(b.lead_a)
+    assert client.get(f"/lead/enrollments/{b_enrollment.pk}/").status_code == 404
+    page = client.get(f"/lead/enrollments/{b.enrollment.pk}/").content.decode()
+    assert "read-only" not in page

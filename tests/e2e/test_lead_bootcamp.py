@@ -52,7 +52,11 @@ def test_lead_runs_a_cohort_in_the_browser(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "progress-matrix-lead.png", full_page=True)
 
-    row.get_by_role("link", name="Amara Okafor").click()
+    # The name opens the person page; each cell opens the enrollment at its module.
+    expect(row.get_by_role("link", name="Amara Okafor")).to_have_attribute(
+        "href", f"/org/installers/{enrollment.installer_id}/"
+    )
+    row.get_by_role("cell").nth(1).get_by_role("link").click()
     card = page.get_by_role("listitem", name=items[1].title)
     expect(card).to_contain_text("Awaiting sign-off")
     url_before = page.url

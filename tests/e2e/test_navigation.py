@@ -14,12 +14,25 @@ PASSWORD = "a-browser-test-pass"  # noqa: S105
     ("role", "heading", "links"),
     [
         (Role.INSTALLER, "Hello, Nia Installer", ["My checklist", "My record"]),
-        (Role.LEAD, "Cohorts", ["Cohorts", "Onboarding", "Pods", "Installers", "Runbooks"]),
-        (Role.EXECUTIVE, "Organisation", ["Dashboard", "Organisation"]),
+        (Role.LEAD, "Cohorts", ["Queue", "Cohorts", "Programs", "Onboarding", "Pods", "Installers", "Runbooks"]),
+        (Role.EXECUTIVE, "Organisation", ["Dashboard", "Organisation", "KPI targets"]),
         (
             Role.ADMIN,
             "Organisation",
-            ["Dashboard", "Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
+            [
+                "Dashboard",
+                "Organisation",
+                "Queue",
+                "Cohorts",
+                "Programs",
+                "Onboarding",
+                "Installers",
+                "Library",
+                "KPI targets",
+                "Audit log",
+                "API docs",
+                "Admin",
+            ],
         ),
     ],
 )

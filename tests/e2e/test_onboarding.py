@@ -23,7 +23,8 @@ def test_lead_records_the_missing_drill_and_clears_from_the_board(page, onboardi
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "onboarding-board-lead-before-clearance.png", full_page=True)
 
-    card.get_by_role("link", name=name).click()
+    expect(card.get_by_role("link", name=name)).to_have_attribute("href", f"/org/installers/{o.installer.pk}/")
+    card.get_by_role("link", name="Onboarding steps").click()
     page.get_by_label("Scenario").select_option(label="Node offline")
     page.get_by_label("When").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Schedule drill").click()

@@ -20,12 +20,25 @@ def nav_labels(html: str) -> list[str]:
     ("who", "landing", "labels"),
     [
         ("installer_a1", "/app/", None),
-        ("lead_a", "/lead/", ["Cohorts", "Onboarding", "Pods", "Installers", "Runbooks"]),
-        ("executive", "/dashboard/", ["Dashboard", "Organisation"]),
+        ("lead_a", "/lead/", ["Queue", "Cohorts", "Programs", "Onboarding", "Pods", "Installers", "Runbooks"]),
+        ("executive", "/dashboard/", ["Dashboard", "Organisation", "KPI targets"]),
         (
             "admin",
             "/dashboard/",
-            ["Dashboard", "Organisation", "Cohorts", "Onboarding", "Installers", "Runbooks", "API docs", "Admin"],
+            [
+                "Dashboard",
+                "Organisation",
+                "Queue",
+                "Cohorts",
+                "Programs",
+                "Onboarding",
+                "Installers",
+                "Library",
+                "KPI targets",
+                "Audit log",
+                "API docs",
+                "Admin",
+            ],
         ),
     ],
 )

@@ -1,0 +1,145 @@
+"""Admin for onboarding. Configuration profiles and documents are added
+through their services (a profile version and a document's versions are
+immutable; publishing a body goes through document_publish on the API).
+Kits, shadowing, drills and clearances are the lead pages' business and
+history here; the one write, a kit reprint, goes through kit_reprint. Drill
+scenarios are reference data, edited here with each change audited."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from installer_ops.admin import AuditedAdmin, HistoryAdmin
+from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
+
+from . import services
+from .models import (
+    Clearance,
+    ConfigProfile,
+    Day1Kit,
+    Document,
+    DocumentVersion,
+    DrillScenario,
+    OutageDrill,
+    ShadowAssignment,
+    ShadowDay,
+)
+
+
+class AddedThroughServiceAdmin(HistoryAdmin):
+    """Added through a service (which audits it), then never changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.add_{self.opts.model_name}")
+
+
+@admin.register(ConfigProfile)
+class ConfigProfileAdmin(AddedThroughServiceAdmin):
+    list_display = ("name", "version", "sha256", "created_at")
+    search_fields = ("name", "sha256")
+    fields = ("name", "content")
+
+    def get_fields(self, request, obj=None):
+        return ("name", "version", "sha256", "content", "created_at") if obj else self.fields
+
+    def save_model(self, request, obj, form, change):
+        saved = services.config_profile_create(actor=request.user, name=obj.name, content=obj.content)
+        obj.pk, obj.version = saved.pk, saved.version
+
+
+@admin.register(Document)
+class DocumentAdmin(AddedThroughServiceAdmin):
+    list_display = ("title", "kind", "slug")
+    list_filter = ("kind",)
+    search_fields = ("title", "slug")
+    fields = ("kind", "slug", "title")
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = services.document_create(actor=request.user, kind=obj.kind, slug=obj.slug, title=obj.title).pk
+
+
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(HistoryAdmin):
+    list_display = ("document", "number", "checksum", "published_at", "published_by")
+    list_filter = ("document__kind", "document")
+    search_fields = ("document__title", "checksum")
+    list_select_related = ("document", "published_by")
+    date_hierarchy = "published_at"
+
+
+@admin.register(Day1Kit)
+class Day1KitAdmin(HistoryAdmin):
+    list_display = (
+        "installer",
+        "device_serial",
+        "profile",
+        "runbook_version",
+        "playbook_version",
+        "reprint_needed_since",
+    )
+    list_filter = (("reprint_needed_since", admin.EmptyFieldListFilter),)
+    search_fields = ("device_serial", "installer__employee_id", "installer__user__name")
+    list_select_related = (
+        "installer__user",
+        "profile",
+        "runbook_version__document",
+        "playbook_version__document",
+    )
+    actions = ["reprint"]
+
+    @admin.action(description=_("Reprint the selected kits with the current copies"))
+    def reprint(self, request, queryset):
+        done = 0
+        for kit in queryset.select_related("installer__pod"):
+            try:
+                services.kit_reprint(actor=request.user, kit=kit)
+            except PermissionDenied:
+                messages.error(request, _("You may not reprint this kit: %(kit)s") % {"kit": kit})
+            except DOMAIN_ERRORS as exc:
+                messages.error(request, f"{kit}: {domain_error_text(exc)}")
+            else:
+                done += 1
+        messages.info(request, _("%(n)s kit(s) reprinted.") % {"n": done})
+
+
+@admin.register(ShadowAssignment)
+class ShadowAssignmentAdmin(HistoryAdmin):
+    list_display = ("installer", "mentor", "assigned_by", "assigned_at")
+    search_fields = ("installer__employee_id", "installer__user__name", "mentor__user__name")
+    list_select_related = ("installer__user", "mentor__user", "assigned_by")
+
+
+@admin.register(ShadowDay)
+class ShadowDayAdmin(HistoryAdmin):
+    list_display = ("day", "assignment", "site", "confirmed_at")
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("site", "assignment__installer__user__name", "assignment__mentor__user__name")
+    list_select_related = ("assignment__installer__user", "assignment__mentor__user")
+    date_hierarchy = "day"
+
+
+@admin.register(DrillScenario)
+class DrillScenarioAdmin(AuditedAdmin):
+    list_display = ("title", "code", "recovery_target_minutes")
+    search_fields = ("title", "code")
+
+    def has_delete_permission(self, request, obj=None):
+        # Drills point at their scenario for good.
+        return False
+
+
+@admin.register(OutageDrill)
+class OutageDrillAdmin(HistoryAdmin):
+    list_display = ("installer", "scenario", "scheduled_for", "outcome", "attempt", "minutes_to_recover")
+    list_filter = ("outcome", "scenario")
+    search_fields = ("installer__employee_id", "installer__user__name")
+    list_select_related = ("installer__user", "scenario")
+    date_hierarchy = "scheduled_for"
+
+
+@admin.register(Clearance)
+class ClearanceAdmin(HistoryAdmin):
+    list_display = ("installer", "cleared_at", "valid_until", "cleared_by")
+    search_fields = ("installer__employee_id", "installer__user__name")
+    list_select_related = ("installer__user", "cleared_by")
+    date_hierarchy = "cleared_at"

@@ -1,0 +1,81 @@
+"""Forms of the onboarding library pages: shape and type only; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from installer_ops import values
+
+from .models import DocumentKind
+
+# A runbook is a few pages; this bounds a preview's rendering work too.
+BODY_MAX_CHARS = 200_000
+
+
+def _unix_lines(text: str) -> str:
+    """Browsers send a textarea with CRLF line ends; the API and the fixtures
+    use LF. Normalised so that an unchanged body has an unchanged checksum."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DocumentCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.CharField(
+        label=_("Slug"),
+        max_length=80,
+        help_text=_("Letters, digits, hyphens and underscores; it names the document in addresses and never changes."),
+    )
+
+
+class DocumentBodyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Body (Markdown)"),
+        strip=False,
+        max_length=BODY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 20, "class": "markdown-editor", "spellcheck": "true"}),
+    )
+
+    def clean_body(self) -> str:
+        return _unix_lines(self.cleaned_data["body"])
+
+
+class PreviewForm(DocumentBodyForm):
+    """The live preview renders whatever is typed, an empty body included."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].required = False
+
+
+class ScenarioEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    recovery_target_minutes = forms.IntegerField(
+        label=_("Recovery target (minutes)"), min_value=1, max_value=values.INT_MAX
+    )
+
+
+class ScenarioCreateForm(ScenarioEditForm):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=60,
+        help_text=_("Letters, digits, hyphens and underscores; it never changes."),
+    )
+    field_order = ["code", "title", "description", "recovery_target_minutes"]
+
+
+class ProfileContentForm(forms.Form):
+    content = forms.CharField(
+        label=_("Canonical configuration"),
+        strip=False,
+        max_length=BODY_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "code-editor", "spellcheck": "false"}),
+    )
+
+    def clean_content(self) -> str:
+        return _unix_lines(self.cleaned_data["content"])
+
+
+class ProfileCreateForm(ProfileContentForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    field_order = ["name", "content"]

@@ -1,0 +1,170 @@
+"""The lead's queue: what awaits a lead across every cohort and pod they
+lead (sign-offs, shadow days, drills, kits, clearances), read through the
+policies' scopes in a fixed number of queries whatever its length.
+
+It lives in onboarding, the highest app it reads: bootcamp item states and
+onboarding records."""
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from bootcamp.item_done import AWAITING_SIGNOFF
+from bootcamp.models import Enrollment, ItemState
+from bootcamp.policies import enrollments_visible_to
+from installer_ops.models import Installer, Stage
+from installer_ops.selectors import installers_visible_to
+
+from .models import Clearance, Day1Kit, DrillOutcome, OutageDrill, ShadowDay
+from .selectors import EXPIRY_WARNING_DAYS, kits_needing_reprint
+
+SIGNOFFS_PER_PAGE = 100
+# The other sections are short by nature; past this many the heading says
+# "50+" and the board or the person's page has the rest.
+SECTION_LIMIT = 50
+
+
+@dataclass
+class SignoffGroup:
+    """An installer's items awaiting sign-off in one enrollment."""
+
+    enrollment: Enrollment
+    states: list[ItemState]
+
+    @property
+    def installer(self) -> Installer:
+        return self.enrollment.installer
+
+
+@dataclass
+class Section:
+    rows: list
+    more: bool = False
+
+    @property
+    def count_label(self) -> str:
+        return f"{len(self.rows)}+" if self.more else str(len(self.rows))
+
+
+@dataclass
+class LeadQueue:
+    signoffs: Page
+    signoff_groups: list[SignoffGroup]
+    shadow_days: Section
+    drills: Section
+    kits: Section
+    clearances: Section
+    now: datetime.datetime
+    today: datetime.date
+    overdue_drill_ids: set[int] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.signoffs.paginator.count
+            or self.shadow_days.rows
+            or self.drills.rows
+            or self.kits.rows
+            or self.clearances.rows
+        )
+
+
+def _current_installers(user) -> QuerySet[Installer]:
+    """The installers of the user's scope who have not left, as a subquery."""
+    return installers_visible_to(user).exclude(stage=Stage.LEFT).values("pk")
+
+
+def signoffs_awaiting(user) -> QuerySet[ItemState]:
+    """Items checked by the installer that need a sign-off nobody gave yet
+    (bootcamp.item_done.AWAITING_SIGNOFF), of active enrollments of the
+    installers whose items `user` signs off (bootcamp.policies.can_sign_off
+    and enrollments_visible_to share the scope)."""
+    enrollments = enrollments_visible_to(user).filter(
+        withdrawn_at__isnull=True, installer__in=_current_installers(user)
+    )
+    return (
+        ItemState.objects.filter(AWAITING_SIGNOFF, enrollment__in=enrollments.values("pk"))
+        .select_related(
+            "enrollment__installer__user", "enrollment__installer__pod", "enrollment__cohort", "item__module"
+        )
+        .order_by(
+            "enrollment__cohort__name",
+            "enrollment__installer__user__name",
+            "enrollment_id",
+            "item__module__position",
+            "item__position",
+        )
+    )
+
+
+def _section(queryset) -> Section:
+    rows = list(queryset[: SECTION_LIMIT + 1])
+    return Section(rows=rows[:SECTION_LIMIT], more=len(rows) > SECTION_LIMIT)
+
+
+def shadow_days_to_confirm(user) -> QuerySet[ShadowDay]:
+    return (
+        ShadowDay.objects.filter(confirmed_at__isnull=True, assignment__installer__in=_current_installers(user))
+        .select_related("assignment__installer__user", "assignment__mentor__user")
+        .order_by("day", "pk")
+    )
+
+
+def drills_to_run(user) -> QuerySet[OutageDrill]:
+    """Scheduled drills without a result, earliest first: the overdue ones lead."""
+    return (
+        OutageDrill.objects.filter(outcome=DrillOutcome.SCHEDULED, installer__in=_current_installers(user))
+        .select_related("installer__user", "scenario")
+        .order_by("scheduled_for", "pk")
+    )
+
+
+def kits_to_reprint(user) -> QuerySet[Day1Kit]:
+    return (
+        kits_needing_reprint(user)
+        .filter(installer__in=_current_installers(user))
+        .order_by("reprint_needed_since", "pk")
+    )
+
+
+def clearances_expiring(user, today: datetime.date) -> QuerySet[Clearance]:
+    """Each installer's latest clearance when it ends within the warning
+    window, or has already lapsed and was not renewed."""
+    newer = Clearance.objects.filter(installer=OuterRef("installer"), cleared_at__gt=OuterRef("cleared_at"))
+    return (
+        Clearance.objects.filter(
+            installer__in=_current_installers(user),
+            valid_until__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .filter(~Exists(newer))
+        .select_related("installer__user")
+        .order_by("valid_until", "pk")
+    )
+
+
+def lead_queue(user, page_number=None) -> LeadQueue:
+    """Everything awaiting `user`: six queries whatever the number of rows."""
+    now = timezone.now()
+    today = timezone.localdate()
+    signoffs = Paginator(signoffs_awaiting(user), SIGNOFFS_PER_PAGE).get_page(page_number)
+    states = list(signoffs.object_list)
+    groups = [
+        SignoffGroup(enrollment=rows[0].enrollment, states=rows)
+        for rows in (list(g) for _key, g in groupby(states, key=lambda s: s.enrollment_id))
+    ]
+    drills = _section(drills_to_run(user))
+    return LeadQueue(
+        signoffs=signoffs,
+        signoff_groups=groups,
+        shadow_days=_section(shadow_days_to_confirm(user)),
+        drills=drills,
+        kits=_section(kits_to_reprint(user)),
+        clearances=_section(clearances_expiring(user, today)),
+        now=now,
+        today=today,
+        overdue_drill_ids={d.pk for d in drills.rows if d.scheduled_for < now},
+    )
