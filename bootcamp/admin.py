@@ -8,6 +8,7 @@ goes through program_version_publish."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from installer_ops.admin import HistoryAdmin
 from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
@@ -70,7 +71,10 @@ class ProgramVersionAdmin(HistoryAdmin):
                 messages.error(request, f"{version}: {domain_error_text(exc)}")
             else:
                 published += 1
-        messages.info(request, _("%(n)s version(s) published.") % {"n": published})
+        messages.info(
+            request,
+            ngettext("%(n)s version published.", "%(n)s versions published.", published) % {"n": published},
+        )
 
 
 class ItemInline(admin.TabularInline):

@@ -1,9 +1,26 @@
+import datetime
+
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from installer_ops.forms import DateInput
 
+from .calendar import nth_working_day
 from .models import MAX_COHORT_CAPACITY, ProgramVersion
+
+
+def weekend_start_note(start_on: datetime.date) -> str:
+    """A weekend start is allowed (day 1 is the first working day on or after
+    it, bootcamp/calendar.py) but is usually a slip: say what it means."""
+    if start_on.weekday() < 5:
+        return ""
+    first = nth_working_day(start_on, 1)
+    return gettext("Starts on a %(weekday)s: the first working day will be %(first)s.") % {
+        "weekday": date_format(start_on, "l"),
+        "first": f"{date_format(first, 'l')} {date_format(first, 'MONTH_DAY_FORMAT')}",
+    }
 
 
 class CohortForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from installer_ops import values
@@ -141,6 +142,14 @@ class Cohort(models.Model):
             values.window_check("cohort", "start_on"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
             models.CheckConstraint(condition=Q(capacity__lte=MAX_COHORT_CAPACITY), name="cohort_capacity_at_most_max"),
+            # The same form sent twice must not make two cohorts; the service
+            # also refuses a same-named cohort whose period overlaps.
+            models.UniqueConstraint(
+                Lower("name"),
+                "start_on",
+                name="cohort_name_start_unique",
+                violation_error_message=_("A cohort with this name starts on this date already."),
+            ),
         ]
 
     def __str__(self) -> str:

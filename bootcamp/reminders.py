@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from installer_ops.models import Stage
@@ -55,7 +55,7 @@ def overdue_reminders_record(*, today: datetime.date) -> int:
             line = _("%(installer)s: “%(module)s” was due on %(due)s (%(done)s of %(total)s items done)") % {
                 "installer": enrollment.installer.name,
                 "module": module.outline.module.title,
-                "due": module.due_on.isoformat(),
+                "due": formats.date_format(module.due_on),
                 "done": module.done,
                 "total": module.total,
             }

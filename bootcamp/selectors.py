@@ -97,8 +97,16 @@ class ModuleProgress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
+    @property
+    def waiting_for_signoff(self) -> bool:
+        """Not complete, but every open item is checked and waits for the
+        lead's sign-off: nothing is left for the installer to do."""
+        return not self.complete and self.done + self.awaiting_signoff == self.total
+
     def overdue_on(self, today: datetime.date) -> bool:
-        return not self.complete and self.due_on < today
+        # A module that only waits for the lead is not the installer's delay:
+        # it shows as awaiting sign-off (the lead's counts), never as overdue.
+        return not self.complete and not self.waiting_for_signoff and self.due_on < today
 
 
 @dataclass
@@ -237,6 +245,16 @@ def item_states_of(enrollment: Enrollment) -> dict[int, ItemState]:
 # --- the API's read shape ----------------------------------------------------------------
 
 
+def _waiting_for_signoff(item_rows: list[dict]) -> bool:
+    """ModuleProgress.waiting_for_signoff on the read shape's item rows."""
+    open_rows = [
+        r
+        for r in item_rows
+        if not is_item_done(checked=r["checked"], signed_off=r["signed_off"], needs_signoff=r["needs_signoff"])
+    ]
+    return bool(open_rows) and all(r["checked"] and r["needs_signoff"] for r in open_rows)
+
+
 def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
     """The read shape of enrollments (docs/architecture.md, API surface) in three
     queries whatever their number: modules, items, item states."""
@@ -264,6 +282,8 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                         "title": item.title,
                         "kind": item.kind,
                         "needs_signoff": item.needs_signoff,
+                        "needs_evidence": item.needs_evidence,
+                        "description": item.description,
                         "checked": checked,
                         "signed_off": signed_off,
                         "rejection_comment": state.rejection_comment if state else "",
@@ -278,6 +298,7 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                         is_item_done(checked=r["checked"], signed_off=r["signed_off"], needs_signoff=r["needs_signoff"])
                         for r in item_rows
                     ),
+                    "waiting_for_signoff": _waiting_for_signoff(item_rows),
                     "items": item_rows,
                 }
             )

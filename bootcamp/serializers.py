@@ -11,6 +11,8 @@ class ItemStateSerializer(serializers.Serializer):
     title = serializers.CharField()
     kind = serializers.CharField()
     needs_signoff = serializers.BooleanField()
+    needs_evidence = serializers.BooleanField()
+    description = serializers.CharField(allow_blank=True, help_text="The item's instructions, plain text.")
     checked = serializers.BooleanField()
     signed_off = serializers.BooleanField()
     rejection_comment = serializers.CharField(allow_blank=True)
@@ -21,6 +23,9 @@ class ModuleStateSerializer(serializers.Serializer):
     title = serializers.CharField()
     due_on = serializers.DateField()
     complete = serializers.BooleanField()
+    waiting_for_signoff = serializers.BooleanField(
+        help_text="Not complete, and every open item is checked and waits for the lead's sign-off."
+    )
     items = ItemStateSerializer(many=True)
 
 

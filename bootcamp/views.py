@@ -16,7 +16,7 @@ from installer_ops.selectors import pods_led_by, pods_visible_to
 from installer_ops.views import role_required
 
 from . import policies, selectors, services
-from .forms import CohortForm, SignoffForm
+from .forms import CohortForm, SignoffForm, weekend_start_note
 from .models import Cohort, Enrollment, Item
 
 COHORTS_PER_PAGE = 25
@@ -56,6 +56,8 @@ def cohort_create(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Cohort “%(name)s” created. Enrol its installers now.") % {"name": cohort.name})
+            if note := weekend_start_note(cohort.start_on):
+                messages.warning(request, note)
             return redirect("lead-cohort-enrol", cohort_id=cohort.pk)
     return render(request, "bootcamp/cohort_form.html", {"form": form})
 
@@ -157,15 +159,36 @@ def _item_context(enrollment: Enrollment, item: Item, request) -> dict:
     }
 
 
+def _signoff_answer(request, enrollment: Enrollment, item: Item, error: str, rejected: bool) -> dict:
+    progress = selectors.enrollments_progress([enrollment])[0]
+    module = next(m for m in progress.modules if m.outline.module.pk == item.module_id)
+    if error:
+        status_text = error
+    elif rejected:
+        status_text = _("Rejected: %(item)s") % {"item": item.title}
+    else:
+        status_text = _("Signed off: %(item)s") % {"item": item.title}
+    return {
+        **_item_context(enrollment, item, request),
+        "error": error,
+        "progress": progress,
+        "module": module,
+        "module_overdue": module.overdue_on(timezone.localdate()),
+        "status_text": status_text,
+    }
+
+
 @lead_page
 def enrollment_detail(request, enrollment_id: int):
     enrollment = _enrollment(request, enrollment_id)
     progress = selectors.enrollments_progress([enrollment])[0]
     states = selectors.item_states_of(enrollment)
     history = selectors.enrollment_history(enrollment)
+    today = timezone.localdate()
     modules = [
         {
             "progress": module,
+            "overdue": module.overdue_on(today),
             "items": [
                 {"item": item, "state": states.get(item.pk), "history": history.get(item.pk, [])}
                 for item in module.outline.items
@@ -180,7 +203,7 @@ def enrollment_detail(request, enrollment_id: int):
             "enrollment": enrollment,
             "progress": progress,
             "modules": modules,
-            "today": timezone.localdate(),
+            "today": today,
             "can_sign": policies.can_sign_off(request.user, enrollment),
         },
     )
@@ -190,7 +213,9 @@ def enrollment_detail(request, enrollment_id: int):
 @lead_page
 def enrollment_signoff(request, enrollment_id: int, item_id: int):
     """Sign off or reject one item. With htmx the answer is the item's card
-    alone (no full reload); without JavaScript, a redirect to the page."""
+    plus out-of-band swaps of what the decision changed on the page (the
+    totals, the module's heading and its badges) and a status line, so
+    nothing on the page is stale; without JavaScript, a redirect to it."""
     enrollment = _enrollment(request, enrollment_id)
     item = (
         Item.objects.select_related("module")
@@ -201,6 +226,7 @@ def enrollment_signoff(request, enrollment_id: int, item_id: int):
         raise Http404
     form = SignoffForm(request.POST)
     error = ""
+    rejected = form.is_valid() and form.cleaned_data["action"] == "reject"
     if form.is_valid():
         try:
             services.enrollment_signoff_record(
@@ -211,8 +237,9 @@ def enrollment_signoff(request, enrollment_id: int, item_id: int):
     else:
         error = _("Choose sign off or reject.")
     if request.htmx:
-        context = {**_item_context(enrollment, item, request), "error": error}
-        return render(request, "bootcamp/_item_card.html", context)
+        return render(
+            request, "bootcamp/_signoff_answer.html", _signoff_answer(request, enrollment, item, error, rejected)
+        )
     if error:
         messages.error(request, error)
     else:

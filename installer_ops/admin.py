@@ -5,11 +5,15 @@ writes a level, a stage or a separation directly."""
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenProxy
 
 from . import services
 from .audit import audit_record, audit_record_many
+from .login_sessions import login_access_end
 from .models import AuditEntry, Geography, Installer, LoginSession, Pod, PodMembership, Promotion, User, Vertical
+from .services import accounts as account_services
 
 
 class HistoryAdmin(admin.ModelAdmin):
@@ -87,25 +91,90 @@ class AuditEntryAdmin(HistoryAdmin):
 class LoginSessionAdmin(HistoryAdmin):
     """Which sessions a login opened, written at log-in and read when access ends."""
 
-    list_display = ("user", "created_at", "session_key")
+    # A session key is a bearer credential: shown by its last characters only.
+    list_display = ("user", "created_at", "key_hint")
+    fields = ("user", "created_at", "key_hint")
+    readonly_fields = fields
     search_fields = ("user__username", "user__name")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("session"))
+    def key_hint(self, obj) -> str:
+        return f"…{obj.session_key[-4:]}"
+
+
+# DRF's own token admin lists every key in full (its primary key, so in
+# every link too) and adds and deletes tokens past the account services and
+# their audit. Ours lists who holds a key and its last four characters, with
+# no link and no action; revoking is the users' admin action, through the service.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created", "key_hint")
+    list_display_links = None
+    actions = None
+    search_fields = ("user__username", "user__name")
+    list_select_related = ("user",)
+
+    @admin.display(description=_("key"))
+    def key_hint(self, obj) -> str:
+        return f"…{obj.key[-4:]}"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The four role groups are made by role_groups_ensure and read by the
+# policies by name; their permissions mean nothing here. They are listed,
+# and a login's role is set on the login, but a group is never added,
+# renamed or given permissions in the admin.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(HistoryAdmin):
+    list_display = ("name",)
+    fields = ("name",)
 
 
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("name", "email")}),
+        (_("Personal info"), {"fields": ("name", "email", "language")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "invited_at")}),
     )
+    readonly_fields = ("invited_at",)
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "email", "password1", "password2")}),)
     list_display = ("username", "name", "email", "is_active", "is_staff")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
     search_fields = ("username", "name", "email")
     ordering = ("username",)
+
+    actions = ["revoke_api_tokens"]
+
+    @admin.action(description=_("Revoke the selected logins' API tokens"))
+    def revoke_api_tokens(self, request, queryset):
+        revoked = sum(account_services.api_token_revoke(actor=request.user, user=user) for user in queryset)
+        self.message_user(request, _("API tokens revoked: %(count)d.") % {"count": revoked})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # As a separation does: a login switched off here loses its
+            # sessions and API token at once (inside the admin's transaction),
+            # so that switching it back on revives nothing.
+            login_access_end(obj)
 
 
 @admin.register(Geography)

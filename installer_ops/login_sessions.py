@@ -20,13 +20,22 @@ from .models import LoginSession, User
 
 
 def login_session_remember(request, user: User) -> None:
-    """Record the request's session as one of `user`'s; forget their
-    records older than any session can live, so the table stays small."""
+    """Record the request's session as one of `user`'s; forget the records
+    of their sessions the store no longer holds, so the table stays small.
+    Age alone would not do: a session saved again lives on past its
+    creation plus SESSION_COOKIE_AGE, and losing its record would let it
+    outlive a separation."""
     session = getattr(request, "session", None)
     if session is None or not session.session_key:
         return
     oldest = timezone.now() - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    LoginSession.objects.filter(user=user, created_at__lt=oldest).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    stale = [
+        key
+        for key in LoginSession.objects.filter(user=user, created_at__lt=oldest).values_list("session_key", flat=True)
+        if not store.exists(key)
+    ]
+    LoginSession.objects.filter(user=user, session_key__in=stale).delete()
     LoginSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
 
 

@@ -24,12 +24,26 @@ def domain_error_messages(exc: Exception) -> dict[str | None, list[str]]:
     return {None: list(exc.messages)}
 
 
+# A message that already ends a sentence keeps its own mark.
+_SENTENCE_ENDS = (".", "!", "?", "…")
+
+
+def as_sentence(message) -> str:
+    """One message as a sentence: ending in exactly one mark, without a
+    dangling separator (";", ",", ":") that a joined list would leave."""
+    text = str(message).strip().rstrip(";,:").rstrip()
+    return text if not text or text.endswith(_SENTENCE_ENDS) else text + "."
+
+
+def sentences_joined(messages) -> str:
+    """Messages as one paragraph: each a sentence, joined by a space (never
+    "; ", which reads ".;" after a full stop)."""
+    return " ".join(sentence for sentence in map(as_sentence, messages) if sentence)
+
+
 def domain_error_text(exc: Exception) -> str:
-    """The refusal as one sentence, for a message banner or an htmx fragment."""
-    parts = []
-    for messages in domain_error_messages(exc).values():
-        parts.extend(message.rstrip(".") for message in messages)
-    return ". ".join(parts) + "."
+    """The refusal as one paragraph, for a message banner or an htmx fragment."""
+    return sentences_joined(message for messages in domain_error_messages(exc).values() for message in messages)
 
 
 def add_service_errors(form, exc: Exception) -> None:

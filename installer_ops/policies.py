@@ -84,6 +84,12 @@ def can_manage_account(actor, user) -> bool:
     return actor is None or (actor.is_authenticated and actor.pk == user.pk)
 
 
+def can_revoke_api_token(actor, user) -> bool:
+    """The person themself, or an administrator (a key leaked, a laptop
+    lost). Nobody but the person creates one: the key is shown only to them."""
+    return can_manage_account(actor, user) or role_of(actor) == Role.ADMIN
+
+
 def can_read_audit_log(actor) -> bool:
     return actor is not None and role_of(actor) == Role.ADMIN
 

@@ -140,6 +140,12 @@ def axes_username(request, credentials) -> str | None:
     email = getattr(request, "single_sign_on_email", None)
     if email:
         return email
+    if credentials and credentials.get("nonce"):
+        # A sign-on that failed before the provider named anyone (provider
+        # down, a forged code): a key of its own, unique to the attempt, so
+        # that such failures never pile up under one empty username and lock
+        # out every sign-on from the address. Nobody can succeed that way.
+        return f"single sign-on attempt {credentials['nonce']}"
     field = settings.AXES_USERNAME_FORM_FIELD
     if credentials:
         return credentials.get(field)

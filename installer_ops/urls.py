@@ -10,10 +10,11 @@ from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
 from kpis import apis as kpi_apis
+from kpis import detail_views as kpi_detail_views
 from kpis import field_apis
 from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
-from onboarding import person_views, queue_views
+from onboarding import person_views, queue_views, tablet_apis
 from onboarding import views as onboarding_views
 
 from . import account_views, apis, audit_apis, audit_views, single_sign_on, sync_apis, tablet, views
@@ -49,6 +50,7 @@ api_v1 = [
     path("installers/<int:pk>/readiness/", onboarding_apis.ReadinessView.as_view(), name="api-readiness"),
     path("installers/<int:pk>/clearance/", onboarding_apis.ClearanceView.as_view(), name="api-clearance"),
     path("installers/<int:pk>/packet.pdf", onboarding_apis.PacketView.as_view(), name="api-packet"),
+    path("current-documents/", tablet_apis.CurrentDocumentsView.as_view(), name="api-current-documents"),
     path(
         "enrollments/<int:enrollment_id>/signoffs/",
         bootcamp_apis.EnrollmentSignoffView.as_view(),
@@ -94,6 +96,7 @@ urlpatterns = [
     path("app/manifest.webmanifest", tablet.manifest, name="app-manifest"),
     path("app/jsi18n/", JavaScriptCatalog.as_view(), name="app-jsi18n"),
     path("dashboard/", kpi_views.dashboard, name="dashboard"),
+    path("dashboard/kpis/<str:code>/", kpi_detail_views.kpi_detail, name="kpi-detail"),
     path("kpis/", include("kpis.urls")),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("lead/queue/", queue_views.lead_queue, name="lead-queue"),

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from installer_ops.admin import HistoryAdmin
+from installer_ops.admin import AuditedAdmin, HistoryAdmin
 
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, KpiJob, KpiSnapshot, KpiTarget, Node, Visit
@@ -40,7 +40,7 @@ class VisitInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(AuditedAdmin):
     list_display = ("install", "visited_at", "outcome")
     list_filter = ("outcome", "install__pod")
     search_fields = ("install__external_id", "install__site")
@@ -50,7 +50,7 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin):
+class NodeAdmin(AuditedAdmin):
     list_display = ("serial", "site", "pod", "installer", "installed_on")
     list_filter = ("pod__geography", "pod")
     search_fields = ("serial", "site")
@@ -93,7 +93,7 @@ class NodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Install)
-class InstallAdmin(admin.ModelAdmin):
+class InstallAdmin(AuditedAdmin):
     list_display = ("external_id", "site", "pod", "installer")
     list_filter = ("pod",)
     search_fields = ("external_id", "site")
@@ -103,7 +103,7 @@ class InstallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AuditedAdmin):
     list_display = ("external_id", "node", "severity", "opened_at", "resolved_at")
     list_filter = ("severity", ("resolved_at", admin.EmptyFieldListFilter))
     search_fields = ("external_id", "node__serial")
@@ -113,7 +113,7 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(AuditedAdmin):
     list_display = ("external_id", "pod", "installer", "audited_on", "passed")
     list_filter = ("passed", "pod")
     search_fields = ("external_id", "findings")

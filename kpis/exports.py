@@ -7,7 +7,7 @@ from installer_ops.csv_export import csv_response, csv_writer
 
 def dashboard_csv(data) -> HttpResponse:
     """What the dashboard shows, as CSV: the trend of each tile, the breakdown
-    of the current period, and the cohort comparison."""
+    of the last complete period, and the cohort comparison."""
     response = csv_response(f"kpis-{data.scope}-{data.scope_id}-{data.grain}.csv")
     writer = csv_writer(response)
     writer.writerow(

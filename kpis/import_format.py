@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from installer_ops import values
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
@@ -120,7 +121,10 @@ class RowError:
 
 class ImportRefused(Exception):
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} error(s); nothing was imported")
+        super().__init__(
+            ngettext("%(n)s error; nothing was imported", "%(n)s errors; nothing was imported", len(errors))
+            % {"n": len(errors)}
+        )
         self.errors = errors
 
 

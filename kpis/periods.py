@@ -6,6 +6,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Grain
 
@@ -56,3 +59,71 @@ def periods_between(since: datetime.date, until: datetime.date, grain: str) -> l
         periods.append(period)
         period = period_of(period.next_start, grain)
     return periods
+
+
+def last_complete(today: datetime.date, grain: str) -> Period:
+    """The latest period of the grain that is over: the one before today's."""
+    return period_of(period_of(today, grain).start - datetime.timedelta(days=1), grain)
+
+
+def previous(period: Period) -> Period:
+    return period_of(period.start - datetime.timedelta(days=1), period.grain)
+
+
+def first_days(period: Period, days: int) -> Period:
+    """The first `days` days of `period` (at most all of it), keeping its
+    grain and start: the span of a running period, laid on another one."""
+    end = min(period.start + datetime.timedelta(days=days - 1), period.end)
+    return Period(period.grain, period.start, end)
+
+
+def running_span(today: datetime.date, grain: str) -> Period:
+    """Today's period from its first day up to and including today."""
+    current = period_of(today, grain)
+    return first_days(current, (today - current.start).days + 1)
+
+
+# --- how people read a period ---------------------------------------------------------------
+
+
+def period_name(period: Period) -> str:
+    """ "Week 46, 2026", "November 2026", "Q4 2026": a whole period."""
+    if period.grain == Grain.WEEK:
+        year, week, _day = period.start.isocalendar()
+        return _("Week %(week)s, %(year)s") % {"week": week, "year": year}
+    if period.grain == Grain.MONTH:
+        return date_format(period.start, "YEAR_MONTH_FORMAT")
+    return _("Q%(quarter)s %(year)s") % {"quarter": (period.start.month - 1) // 3 + 1, "year": period.start.year}
+
+
+def short_period_name(period: Period) -> str:
+    """A chart axis label: "W46 2026", "Nov 2026", "Q4 2026"."""
+    if period.grain == Grain.WEEK:
+        year, week, _day = period.start.isocalendar()
+        return _("W%(week)s %(year)s") % {"week": week, "year": year}
+    if period.grain == Grain.MONTH:
+        return date_format(period.start, "M Y")
+    return period_name(period)
+
+
+def dates_of(period: Period) -> str:
+    """Its first and last day, as dates are shown everywhere."""
+    if period.start == period.end:
+        return date_format(period.start, "DATE_FORMAT")
+    return _("%(start)s – %(end)s") % {
+        "start": date_format(period.start, "DATE_FORMAT"),
+        "end": date_format(period.end, "DATE_FORMAT"),
+    }
+
+
+def days_in(period: Period) -> int:
+    return (period.end - period.start).days + 1
+
+
+def span_name(period: Period) -> str:
+    """ "the first 3 days of Week 45, 2026": a span laid on an earlier period."""
+    days = days_in(period)
+    return ngettext("the first day of %(period)s", "the first %(days)s days of %(period)s", days) % {
+        "days": days,
+        "period": period_name(period_of(period.start, period.grain)),
+    }

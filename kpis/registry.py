@@ -6,6 +6,8 @@ from here."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from . import field_kpis, first_time_kpis, readiness_kpis
 from .aggregates import ALL_SCOPES, FIELD_SCOPES
 from .models import KpiCode, Scope
@@ -92,3 +94,97 @@ def is_rate(kpi: str) -> bool:
 def empty_details(kpi: str) -> dict:
     """The details of a scope and period with no facts: the same keys as a full figure's."""
     return REGISTRY[kpi].empty_details()
+
+
+# --- units, definitions and public benchmarks, as people read them ---------------------------
+
+# The unit's symbol beside a value, and its name on a chart's axis.
+UNIT_SYMBOLS = {"%": "%", "h": "h", "d": _("days")}
+UNIT_NAMES = {"%": _("Percent"), "h": _("Hours"), "d": _("Days")}
+# A change of a rate is in percentage points; of hours or days in the unit itself.
+CHANGE_UNITS = {"%": _("pts"), "h": "h", "d": _("days")}
+
+
+def unit_symbol(kpi: str) -> str:
+    return str(UNIT_SYMBOLS[unit(kpi)])
+
+
+def unit_name(kpi: str) -> str:
+    return str(UNIT_NAMES[unit(kpi)])
+
+
+# The formula in words (docs/product.md, KPIs), shown on each KPI's page.
+DEFINITIONS = {
+    KpiCode.MTTR: _(
+        "Hours from an incident's detection to the restoration of service, averaged over the incidents "
+        "resolved in the period. Incidents still open at the period's end are counted beside it."
+    ),
+    KpiCode.FIRST_TIME_SUCCESS: _(
+        "Installs whose first visit succeeded and needed no other visit within the revisit window, "
+        "out of the installs first visited in the period. While an install's window is open the figure is provisional."
+    ),
+    KpiCode.AUDIT_PASS_RATE: _("Compliance audits passed, out of the audits held in the period."),
+    KpiCode.CHURN: _(
+        "Installers who left in the period, out of the average headcount (the headcount on the period's "
+        "first day plus that on its last day, halved)."
+    ),
+    KpiCode.PROMOTION_RATE: _("Promotions taking effect in the period, out of the same average headcount."),
+    KpiCode.BOOTCAMP_COMPLETION: _(
+        "Enrollments with every item done (checked and, where needed, signed off), out of every enrollment, "
+        "withdrawn ones included, of the cohorts whose bootcamp ended in the period."
+    ),
+    KpiCode.DAYS_TO_CLEARANCE: _(
+        "Calendar days from hire to an installer's first clearance, averaged over the installers first cleared "
+        "in the period."
+    ),
+    KpiCode.DRILL_FIRST_PASS: _(
+        "Installers whose first outage drill passed, out of the installers whose first drill was completed "
+        "in the period."
+    ),
+    KpiCode.COHORT_FIRST_TIME_SUCCESS: _(
+        "First-time install success restricted to installs first visited in the installer's first 90 days "
+        "after their first clearance: whether the bootcamp made installers who succeed alone."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    label: str
+    value: float  # as the KPI is stored: a rate as a fraction
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    lines: tuple[Benchmark, ...]
+    source: str
+
+
+# Public industry figures, drawn as reference lines on the KPI's charts with
+# their source named on the page. Only where a published benchmark measures
+# the same thing: first-time fix is the field-service name of first-time success.
+BENCHMARKS = {
+    KpiCode.FIRST_TIME_SUCCESS: Benchmarks(
+        lines=(
+            Benchmark(_("Industry average"), 0.77),
+            Benchmark(_("Best in class"), 0.88),
+        ),
+        source=_("Industry first-time fix rates: about 77 % on average and 88 % for the best (Aquant, 2026)."),
+    ),
+}
+
+
+def benchmarks(kpi: str) -> Benchmarks | None:
+    return BENCHMARKS.get(kpi)
+
+
+def definition(kpi: str) -> str:
+    return str(DEFINITIONS[kpi])
+
+
+if set(DEFINITIONS) != set(REGISTRY):  # a new KPI without its definition in words
+    raise RuntimeError(f"KPI codes without a definition: {set(REGISTRY) - set(DEFINITIONS)}")
+
+# "Near" a target: missed by no more than this share of the target (5 %:
+# 76 % against a target of 80 %), shown apart from a clear miss.
+NEAR_TARGET = 0.05

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
 
+from .figures import change_between, format_change, format_value, improving, target_status  # noqa: F401 - re-exported for the template tags
 from .models import KpiCode, KpiJob, KpiSnapshot, KpiTarget, Scope
-from .periods import period_of
+from .periods import Period, last_complete, previous
 from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
-from .registry import COHORT_KPIS, LOWER_IS_BETTER, is_rate, unit
+from .registry import COHORT_KPIS, LOWER_IS_BETTER
+from .running import Running, running_figures, spans
 
 TREND_PERIODS = 12
 COHORTS_COMPARED = 12
@@ -27,52 +29,50 @@ CHILD_SCOPES = {
 }
 
 
-def format_value(kpi: str, value: float | None) -> str:
-    # Templates pass "" for a missing snapshot's value: that is "no value" too.
-    if value is None or not isinstance(value, int | float):
-        return "—"
-    if is_rate(kpi):
-        return f"{value * 100:.1f} %"
-    return f"{value:.1f} {unit(kpi)}"
-
-
-def format_change(kpi: str, change: float) -> str:
-    """The size of a change beside its arrow: points for rates, hours or days otherwise."""
-    if is_rate(kpi):
-        return f"{abs(change) * 100:.1f} pts"
-    return f"{abs(change):.1f} {unit(kpi)}"
-
-
 @dataclass
 class Tile:
+    """One KPI's headline: the last complete period against the complete one
+    before, and apart from it the running period so far against the same span
+    of the period before."""
+
     kpi: str
     label: str
-    latest: KpiSnapshot | None
-    previous: KpiSnapshot | None
+    complete: KpiSnapshot | None  # the last complete period
+    before: KpiSnapshot | None  # the complete period before it
     target: float | None
     lower_is_better: bool
-    series: list[KpiSnapshot | None] = field(default_factory=list)  # one per trend period; None: no facts
+    series: list[KpiSnapshot | None] = field(default_factory=list)  # complete periods, oldest first
+    running: Running | None = None
+
+    @property
+    def value(self) -> float | None:
+        return self.complete.value if self.complete else None
 
     @property
     def change(self) -> float | None:
-        if not self.latest or not self.previous or self.latest.value is None or self.previous.value is None:
-            return None
-        return self.latest.value - self.previous.value
+        return change_between(self.kpi, self.value, self.before.value if self.before else None)
 
     @property
     def improving(self) -> bool | None:
-        if self.change is None or self.change == 0:
-            return None
-        return (self.change < 0) == self.lower_is_better
+        return improving(self.kpi, self.change)
 
     @property
-    def on_target(self) -> bool | None:
-        if self.target is None or not self.latest or self.latest.value is None:
-            return None
-        return self.latest.value <= self.target if self.lower_is_better else self.latest.value >= self.target
+    def status(self) -> str | None:
+        return target_status(self.kpi, self.value, self.target)
 
-    def display(self, value) -> str:
-        return format_value(self.kpi, value)
+    @property
+    def running_change(self) -> float | None:
+        if not self.running or not self.running.now or not self.running.before:
+            return None
+        return change_between(self.kpi, self.running.now.value, self.running.before.value)
+
+    @property
+    def running_improving(self) -> bool | None:
+        return improving(self.kpi, self.running_change)
+
+    @property
+    def has_trend(self) -> bool:
+        return any(s is not None and s.value is not None for s in self.series)
 
 
 @dataclass
@@ -81,6 +81,11 @@ class BreakdownRow:
     scope_id: int
     name: str
     values: dict  # kpi -> snapshot
+    targets: dict = field(default_factory=dict)  # kpi -> the target this scope is held to
+
+    def status(self, kpi: str) -> str | None:
+        snapshot = self.values.get(kpi)
+        return target_status(kpi, snapshot.value if snapshot else None, self.targets.get(kpi))
 
 
 @dataclass
@@ -89,12 +94,27 @@ class Dashboard:
     scope_id: int
     name: str
     grain: str
-    period_start: datetime.date
-    periods: list[datetime.date]  # the trend's period starts, oldest first
+    period: Period  # the last complete period: the headlines' and the breakdown's
+    before: Period  # the complete period before it
+    span: Period  # the running period so far
+    before_span: Period  # the same span of the period before
+    trend: list[Period]  # the trend's complete periods, oldest first
     tiles: list[Tile]
     breakdown: dict  # child scope -> [BreakdownRow]
     computed_at: datetime.datetime | None
     cohorts: list["CohortRow"] = field(default_factory=list)
+
+    @property
+    def period_start(self) -> datetime.date:
+        return self.period.start
+
+    @property
+    def periods(self) -> list[datetime.date]:
+        return [period.start for period in self.trend]
+
+    @property
+    def has_figures(self) -> bool:
+        return self.computed_at is not None or any(t.running and t.running.now for t in self.tiles)
 
 
 @dataclass
@@ -136,44 +156,68 @@ def pods_in(scope: str, scope_id: int) -> set[int] | None:
     return None
 
 
+def targets_by_scope() -> dict:
+    """(kpi, scope, scope id) -> target, every target stored: one query (a few dozen rows)."""
+    return {(t.kpi, t.scope, t.scope_id): t.target for t in KpiTarget.objects.all()}
+
+
+def target_of(targets: dict, kpi: str, scope: str, scope_id: int) -> float | None:
+    """A scope's own target overrides the organisation's default."""
+    own = targets.get((kpi, scope, scope_id))
+    return own if own is not None else targets.get((kpi, Scope.ORG, 0))
+
+
+def trend_of(period: Period, count: int = TREND_PERIODS) -> list[Period]:
+    """`count` periods ending with `period`, oldest first."""
+    trend = [period]
+    while len(trend) < count:
+        trend.insert(0, previous(trend[0]))
+    return trend
+
+
 def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) -> Dashboard:
-    """Everything the dashboard shows for one scope; LookupError for an unknown scope id."""
+    """Everything the dashboard shows for one scope; LookupError for an unknown scope id.
+    Headlines and breakdown are of the last complete period; the running one
+    is computed apart, against the same span of the period before."""
     names = scope_names()
     if scope != Scope.ORG and (scope, scope_id) not in names:
         raise LookupError(f"no {scope} {scope_id}")
-    current = period_of(today, grain)
-    trend = [current]
-    while len(trend) < TREND_PERIODS:
-        trend.insert(0, period_of(trend[0].start - datetime.timedelta(days=1), grain))
-    starts = [period.start for period in trend]
+    period = last_complete(today, grain)
+    trend = trend_of(period)
+    starts = [p.start for p in trend]
     series_rows = list(
         KpiSnapshot.objects.filter(
-            scope=scope, scope_id=scope_id, grain=grain, period_start__gte=starts[0], period_start__lte=current.start
+            scope=scope, scope_id=scope_id, grain=grain, period_start__gte=starts[0], period_start__lte=today
         )
     )
     # A period without facts has no snapshot: it shows as a gap, not as the last value seen.
     by_kpi = defaultdict(dict)
     for snapshot in series_rows:
         by_kpi[snapshot.kpi][snapshot.period_start] = snapshot
-    targets = {}
-    for target in KpiTarget.objects.filter(scope__in=[Scope.ORG, scope], scope_id__in=[0, scope_id]):
-        # A scope's own target overrides the organisation's default.
-        if (target.scope, target.scope_id) == (scope, scope_id) or target.kpi not in targets:
-            targets[target.kpi] = target.target
+    targets = targets_by_scope()
+    computed = [s.computed_at for s in series_rows]
+    computed_at = max(computed) if computed else None
+    codes = [kpi for kpi, _label in KpiCode.choices if scope != Scope.COHORT or kpi in COHORT_KPIS]
+    running = {}
+    if computed_at is not None:  # nothing computed yet: no figures of any kind to compare
+        running = running_figures(
+            scope=scope, scope_id=scope_id, grain=grain, today=today, kpis=codes, stamp=computed_at.isoformat()
+        )
     tiles = []
     for kpi, label in KpiCode.choices:
-        if scope == Scope.COHORT and kpi not in COHORT_KPIS:
+        if kpi not in codes:
             continue
         series = [by_kpi[kpi].get(start) for start in starts]
         tiles.append(
             Tile(
                 kpi=kpi,
                 label=label,
-                latest=series[-1],
-                previous=series[-2] if len(series) > 1 else None,
-                target=targets.get(kpi),
+                complete=series[-1],
+                before=series[-2],
+                target=target_of(targets, kpi, scope, scope_id),
                 lower_is_better=kpi in LOWER_IS_BETTER,
                 series=series,
+                running=running.get(kpi),
             )
         )
     children = CHILD_SCOPES[scope]
@@ -181,24 +225,28 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
     if children:
         within = pods_in(scope, scope_id)
         rows = defaultdict(dict)
-        for snapshot in KpiSnapshot.objects.filter(scope__in=children, grain=grain, period_start=current.start):
+        for snapshot in KpiSnapshot.objects.filter(scope__in=children, grain=grain, period_start=period.start):
             rows[(snapshot.scope, snapshot.scope_id)][snapshot.kpi] = snapshot
         # Every child is listed, with or without figures this period.
         for (child, child_id), name in sorted(names.items(), key=lambda item: item[1]):
             if child not in breakdown or (child == Scope.POD and within is not None and child_id not in within):
                 continue
-            breakdown[child].append(BreakdownRow(child, child_id, name, rows.get((child, child_id), {})))
-    computed = [s.computed_at for s in series_rows]
+            row_targets = {kpi: target_of(targets, kpi, child, child_id) for kpi in codes}
+            breakdown[child].append(BreakdownRow(child, child_id, name, rows.get((child, child_id), {}), row_targets))
+    span, before_span = spans(today, grain)
     return Dashboard(
         scope=scope,
         scope_id=scope_id,
         name=names.get((scope, scope_id), "?"),
         grain=grain,
-        period_start=current.start,
-        periods=starts,
+        period=period,
+        before=previous(period),
+        span=span,
+        before_span=before_span,
+        trend=trend,
         tiles=tiles,
         breakdown=breakdown,
-        computed_at=max(computed) if computed else None,
+        computed_at=computed_at,
         cohorts=cohort_comparison(today) if scope == Scope.ORG else [],
     )
 

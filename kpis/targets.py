@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from installer_ops.audit import audit_record
 from installer_ops.policies import require
+from installer_ops.unique_rows import save_unique
 
 from . import policies
 from .models import KpiCode, KpiTarget, Scope
@@ -71,7 +72,7 @@ def kpi_target_set(*, actor, kpi: str, scope: str, scope_id: int = 0, target) ->
     if existing is None:
         row = KpiTarget(kpi=kpi, scope=scope, scope_id=scope_id, target=value)
         row.full_clean()
-        row.save()
+        save_unique(row)
         audit_record(
             actor=actor,
             action="create",

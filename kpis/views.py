@@ -1,5 +1,7 @@
-"""The executive dashboard: tiles, trends, breakdown with drill-down, CSV (kpis/exports.py)."""
+"""The executive dashboard: headlines of the last complete period, the
+running one so far, trends, breakdown with drill-down, CSV (kpis/exports.py)."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,11 +9,26 @@ from django.utils import timezone
 from installer_ops.roles import Role
 from installer_ops.views import role_required
 
+from .charts import chart_data
 from .exports import dashboard_csv
 from .models import Grain, KpiCode, Scope
-from .registry import COHORT_KPIS, unit
+from .periods import dates_of, period_name, span_name
+from .policies import can_recompute_kpis
+from .registry import COHORT_KPIS, benchmarks
 from .selectors import dashboard as dashboard_data
-from .selectors import format_value, recompute_failure
+from .selectors import recompute_failure
+
+
+def nightly_time() -> str:
+    """When the nightly computation runs, as the empty states say it: "02:00 UTC"."""
+    schedule = settings.CELERY_BEAT_SCHEDULE["kpis-nightly"]["schedule"]
+    return f"{min(schedule.hour):02d}:{min(schedule.minute):02d} {settings.CELERY_TIMEZONE}"
+
+
+def scope_query(scope: str, scope_id: int, grain: str) -> str:
+    """The query string that keeps a page's scope and grain in its links."""
+    own = "" if scope == Scope.ORG else f"scope={scope}&scope_id={scope_id}&"
+    return f"{own}grain={grain}"
 
 
 @role_required(Role.EXECUTIVE, Role.ADMIN)
@@ -31,13 +48,9 @@ def dashboard(request):
     if request.GET.get("format") == "csv":
         return dashboard_csv(data)
     charts = {
-        tile.kpi: {
-            "labels": [start.isoformat() for start in data.periods],
-            "values": [s.value if s else None for s in tile.series],
-            "target": tile.target,
-            "unit": unit(tile.kpi),
-        }
+        f"chart-{tile.kpi}": chart_data(tile.kpi, tile.label, data.trend, tile.series, tile.target)
         for tile in data.tiles
+        if tile.has_trend
     }
     return render(
         request,
@@ -48,7 +61,17 @@ def dashboard(request):
             "charts": charts,
             "grains": Grain.choices,
             "scopes": Scope,
-            "format_value": format_value,
             "cohort_kpis": [(kpi, KpiCode(kpi).label) for kpi in COHORT_KPIS],
+            "period_name": period_name(data.period),
+            "period_dates": dates_of(data.period),
+            "before_name": period_name(data.before),
+            "span_dates": dates_of(data.span),
+            "before_span_name": span_name(data.before_span),
+            "nightly_time": nightly_time(),
+            "can_recompute": can_recompute_kpis(request.user),
+            "scope_query": scope_query(scope, scope_id, grain),
+            "benchmark_sources": [
+                (tile.label, benchmarks(tile.kpi).source) for tile in data.tiles if benchmarks(tile.kpi)
+            ],
         },
     )

@@ -8,8 +8,9 @@ scenarios are reference data, edited here with each change audited."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from installer_ops.admin import AuditedAdmin, HistoryAdmin
+from installer_ops.admin import HistoryAdmin
 from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
 
 from . import services
@@ -99,7 +100,7 @@ class Day1KitAdmin(HistoryAdmin):
                 messages.error(request, f"{kit}: {domain_error_text(exc)}")
             else:
                 done += 1
-        messages.info(request, _("%(n)s kit(s) reprinted.") % {"n": done})
+        messages.info(request, ngettext("%(n)s kit reprinted.", "%(n)s kits reprinted.", done) % {"n": done})
 
 
 @admin.register(ShadowAssignment)
@@ -119,13 +120,13 @@ class ShadowDayAdmin(HistoryAdmin):
 
 
 @admin.register(DrillScenario)
-class DrillScenarioAdmin(AuditedAdmin):
-    list_display = ("title", "code", "recovery_target_minutes")
-    search_fields = ("title", "code")
+class DrillScenarioAdmin(HistoryAdmin):
+    """Read here; kept in the library (/library/scenarios/), whose services
+    freeze a scenario once a drill has used it and retire rather than delete."""
 
-    def has_delete_permission(self, request, obj=None):
-        # Drills point at their scenario for good.
-        return False
+    list_display = ("title", "code", "recovery_target_minutes", "active")
+    list_filter = ("active",)
+    search_fields = ("title", "code")
 
 
 @admin.register(OutageDrill)

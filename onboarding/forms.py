@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from installer_ops import values
 from installer_ops.forms import DateInput
+from installer_ops.time_zones import zone_note
 
 from .models import ConfigProfile, DrillScenario
 
@@ -38,7 +39,9 @@ class DrillScheduleForm(forms.Form):
     scenario = forms.ModelChoiceField(
         label=_("Scenario"), queryset=DrillScenario.objects.filter(active=True).order_by("title")
     )
-    scheduled_for = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_for = forms.DateTimeField(
+        label=_("When"), help_text=zone_note(), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class DrillResultForm(forms.Form):

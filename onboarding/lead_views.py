@@ -7,18 +7,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from installer_ops.models import Installer
 from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
 from installer_ops.roles import Role
-from installer_ops.selectors import installers_visible_to
+from installer_ops.selectors import installers_visible_to, pods_visible_to
 from installer_ops.views import role_required
 
-from . import selectors, services
+from . import board_selectors, selectors, services
+from .board_forms import BoardFilterForm
 from .forms import DrillResultForm, DrillScheduleForm, KitForm, MentorForm, ShadowDayForm
 from .models import Day1Kit, DrillOutcome, OutageDrill, ShadowAssignment
 from .policies import mentors_available_to
@@ -37,18 +39,54 @@ def _refused(request, exc: Exception) -> None:
     messages.error(request, domain_error_text(exc))
 
 
+BOARD_COLUMN_LABELS = [
+    (board_selectors.EARLY, gettext_lazy("In bootcamp, kit issued early")),
+    ("bootcamp", gettext_lazy("Bootcamp items reopened")),
+    *[(code, label) for code, label in selectors.BOARD_COLUMNS if code != "bootcamp"],
+]
+
+
 @lead_page
 def board(request):
-    columns = selectors.onboarding_board(request.user)
+    form = BoardFilterForm(request.GET or None, pods=pods_visible_to(request.user).order_by("name"))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    board = board_selectors.onboarding_board(
+        request.user,
+        search=filters.get("q", ""),
+        pod=filters.get("pod"),
+        all_cleared=filters.get("cleared") == "all",
+        page_number=request.GET.get("page"),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "onboarding/board.html",
         {
-            "columns": [(code, label, columns[code]) for code, label in selectors.BOARD_COLUMNS if code != "bootcamp"],
-            "waiting_on_bootcamp": columns["bootcamp"],
+            "form": form,
+            "filtered": bool(filters.get("q") or filters.get("pod")),
+            "board": board,
+            "columns": [
+                (code, label, board.columns[code])
+                for code, label in BOARD_COLUMN_LABELS
+                # The two bootcamp columns only when someone is in them.
+                if code not in ("bootcamp", board_selectors.EARLY) or board.columns[code]
+            ],
             "reprints": selectors.kits_needing_reprint(request.user),
+            "page": board.cleared_page,
+            "query": query.urlencode(),
+            "show_all_query": _with(query, cleared="all"),
+            "recent_query": _with(query, cleared=""),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def _with(query, **changes) -> str:
+    changed = query.copy()
+    for key, value in changes.items():
+        changed[key] = value
+    return changed.urlencode()
 
 
 @lead_page
@@ -194,7 +232,7 @@ def clear(request, installer_id: int):
         clearance = services.installer_clear(actor=request.user, installer=installer)
         return _("%(name)s is cleared for independent deployment until %(date)s.") % {
             "name": installer.name,
-            "date": clearance.valid_until.isoformat(),
+            "date": formats.date_format(clearance.valid_until),
         }
 
     return _act(request, installer_id, action)

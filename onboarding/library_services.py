@@ -15,6 +15,7 @@ from installer_ops.audit import audit_record, field_changes
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import User
 from installer_ops.policies import require
+from installer_ops.unique_rows import save_unique
 
 from .models import ConfigProfile, DrillScenario, OutageDrill
 from .policies import can_author_documents
@@ -45,7 +46,7 @@ def drill_scenario_create(
     )
     # full_clean checks the code's shape and that no scenario has it already.
     scenario.full_clean()
-    scenario.save()
+    save_unique(scenario)
     audit_record(
         actor=actor,
         action="create",

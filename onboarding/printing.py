@@ -1,11 +1,21 @@
 """Runbooks and packets on paper: Markdown rendered safely to HTML, one
-print-styled template for the browser's print view and for the PDF."""
+print-styled template and one static stylesheet (onboarding/print.css) for
+the browser's print view and for the PDF."""
+
+import mimetypes
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from installer_ops.models import Installer
 from installer_ops.selectors import pod_contacts
@@ -45,17 +55,73 @@ def render_markdown(body: str) -> str:
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}, "th": {"align"}, "td": {"align"}}))  # noqa: S308 - nh3 sanitised it
 
 
+def superseded_note(version: DocumentVersion) -> dict | None:
+    """What a copy of an older version says on each of its pages: which
+    version replaced it, when, and what to do; None for the current one."""
+    current = DocumentVersion.objects.filter(document_id=version.document_id).order_by("-number").first()
+    if current is None or current.number <= version.number:
+        return None
+    return {
+        "number": current.number,
+        "text": _("Superseded by v%(number)s on %(date)s: ask your lead for a reprint.")
+        % {"number": current.number, "date": formats.date_format(timezone.localdate(current.published_at))},
+        "url": reverse("runbook-print", args=[version.document.slug, current.number]),
+    }
+
+
 def document_html(version: DocumentVersion, *, for_pdf: bool) -> str:
     return render_to_string(
         "onboarding/print/document.html",
-        {"version": version, "document": version.document, "body": render_markdown(version.body), "for_pdf": for_pdf},
+        {
+            "version": version,
+            "document": version.document,
+            "body": render_markdown(version.body),
+            "for_pdf": for_pdf,
+            "superseded": superseded_note(version),
+        },
     )
+
+
+# The PDF is drawn as from this origin: the pages' relative links to the
+# stylesheet resolve under it, and the fetcher serves exactly those.
+PDF_BASE_URL = "https://installer-ops.invalid/"
+
+
+def _static_fetcher():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        """Serves the static files a print page links (its stylesheet) from
+        disk, as collected in production or found in the apps otherwise, and
+        nothing else: rendering a runbook fetches nothing over the network."""
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            prefix = urlsplit(settings.STATIC_URL).path
+            if f"{parts.scheme}://{parts.netloc}/" != PDF_BASE_URL or not parts.path.startswith(prefix):
+                raise ValueError(f"not fetched for a PDF: {url}")
+            name = parts.path.removeprefix(prefix)
+            path = None
+            try:
+                if staticfiles_storage.exists(name):
+                    path = staticfiles_storage.path(name)
+            except (ImproperlyConfigured, NotImplementedError):
+                pass  # no collected files (development, tests): the finders know the apps' own
+            path = path or finders.find(name)
+            if not path:
+                # Fatal: a PDF without its stylesheet would go out unstyled.
+                raise FatalURLFetchingError(f"static file not found for the PDF: {name}")
+            with open(path, "rb") as file:
+                content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, file.read(), {"Content-Type": content_type})
+
+    return StaticFilesFetcher()
 
 
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML  # heavy import, only when a PDF is made
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
 
 
 def document_pdf(version: DocumentVersion) -> bytes:
@@ -71,7 +137,14 @@ def packet_html(installer: Installer) -> str:
     copies = []
     if kit is not None:
         for version in (kit.runbook_version, kit.playbook_version):
-            copies.append({"version": version, "document": version.document, "body": render_markdown(version.body)})
+            copies.append(
+                {
+                    "version": version,
+                    "document": version.document,
+                    "body": render_markdown(version.body),
+                    "superseded": superseded_note(version),
+                }
+            )
     return render_to_string(
         "onboarding/print/packet.html",
         {"installer": installer, "kit": kit, "contacts": list(pod_contacts(installer.pod)), "copies": copies},

@@ -55,7 +55,9 @@ def lead_queue_signoffs(request):
         messages.error(request, _("Sign off at most %(n)s items at once.") % {"n": MAX_BULK})
         return redirect("lead-queue")
     # Another pod's enrollment answers as one that does not exist.
-    enrollments = enrollments_visible_to(request.user).select_related("cohort").in_bulk({e for e, _i in pairs})
+    enrollments = (
+        enrollments_visible_to(request.user).select_related("cohort", "installer__user").in_bulk({e for e, _i in pairs})
+    )
     items = Item.objects.select_related("module").in_bulk({i for _e, i in pairs})
     found, unknown = [], 0
     for enrollment_id, item_id in pairs:

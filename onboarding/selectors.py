@@ -4,14 +4,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, QuerySet
+from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bootcamp.models import Enrollment
 from bootcamp.selectors import enrollments_progress
-from installer_ops.models import Installer, Stage
+from installer_ops.models import Installer
 from installer_ops.selectors import installers_visible_to
 
 from .models import Clearance, Day1Kit, Document, DocumentVersion, DrillOutcome, OutageDrill, ShadowDay
@@ -109,7 +111,8 @@ def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
     progress = facts.progress.get(installer.pk)
     if clearance is not None:
         # A renewal does not send anyone back to bootcamp or the shadow week.
-        met_at = str(_("Met at the first clearance (%(date)s).") % {"date": clearance.cleared_at.date().isoformat()})
+        cleared_on = formats.date_format(timezone.localdate(clearance.cleared_at))
+        met_at = str(_("Met at the first clearance (%(date)s).") % {"date": cleared_on})
         bootcamp = Requirement("bootcamp", _("Bootcamp complete"), True, met_at)
     elif progress is None:
         bootcamp = Requirement("bootcamp", _("Bootcamp complete"), False, str(_("Not enrolled in a cohort.")))
@@ -140,17 +143,20 @@ def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
             if current is not None and current.pk != held.pk:
                 problems.append(
                     str(
-                        _("%(doc)s v%(held)s is out of date (v%(current)s published): reprint")
-                        % {"doc": label, "held": held.number, "current": current.number}
+                        _("%(doc)s v%(held)s is out of date (v%(current)s is published): reprint the kit.")
+                        % {"doc": capfirst(label), "held": held.number, "current": current.number}
                     )
                 )
             elif acknowledged is None:
-                problems.append(str(_("%(doc)s v%(held)s not acknowledged") % {"doc": label, "held": held.number}))
+                problems.append(
+                    str(_("%(doc)s v%(held)s is not acknowledged yet.") % {"doc": capfirst(label), "held": held.number})
+                )
         kit_req = Requirement(
             "kit",
             _("Day-1 kit issued and acknowledged"),
             not problems,
-            "; ".join(problems)
+            # Each problem is a sentence: joined with a space, never "; " (which read ".;").
+            " ".join(problems)
             if problems
             else str(_("Device %(serial)s, copies acknowledged.") % {"serial": kit.device_serial}),
         )
@@ -178,7 +184,7 @@ def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
     elif clearance is not None:
         detail = str(_("A refresher drill is needed since the last clearance."))
     elif drills:
-        detail = str(_("%(n)s drill(s) failed so far.") % {"n": len(drills)})
+        detail = ngettext("%(n)s drill failed so far.", "%(n)s drills failed so far.", len(drills)) % {"n": len(drills)}
     else:
         detail = str(_("No drill run yet."))
     drill = Requirement("drill", _("Outage drill passed"), bool(passed), detail)
@@ -211,26 +217,6 @@ BOARD_COLUMNS = [
     ("ready", _("Ready")),
     ("cleared", _("Cleared")),
 ]
-
-
-def onboarding_board(user, today: datetime.date | None = None) -> dict[str, list[Readiness]]:
-    """Installers in onboarding or cleared, in the column of the first
-    requirement they miss ("ready" when none, "cleared" once cleared)."""
-    installers = list(
-        installers_visible_to(user)
-        .filter(Q(stage__in=[Stage.ONBOARDING, Stage.CLEARED]))
-        .select_related("pod")
-        .order_by("user__name")
-    )
-    columns = {code: [] for code, _label in BOARD_COLUMNS}
-    for readiness in readiness_of(installers, today):
-        if readiness.installer.stage == Stage.CLEARED and readiness.clearance is not None and not readiness.expiring:
-            columns["cleared"].append(readiness)
-        elif readiness.ready:
-            columns["ready"].append(readiness)
-        else:
-            columns[readiness.missing[0].code].append(readiness)
-    return columns
 
 
 def kits_needing_reprint(user) -> QuerySet[Day1Kit]:

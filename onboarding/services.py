@@ -18,6 +18,7 @@ from installer_ops.exceptions import DomainConflict
 from installer_ops.models import MENTOR_MIN_LEVEL, Installer, Level, Stage, User
 from installer_ops.policies import can_change_installer, require
 from installer_ops.services import installers_stage_advance
+from installer_ops.unique_rows import save_unique
 
 from .models import (
     Clearance,
@@ -59,7 +60,7 @@ def config_profile_create(*, actor: User | None, name: str, content: str) -> Con
         name=name, version=(latest.version + 1) if latest else 1, content=content, sha256=sha256_of(content)
     )
     profile.full_clean()
-    profile.save()
+    save_unique(profile)
     audit_record(actor=actor, action="create", target=profile, changes={"name": name, "version": profile.version})
     return profile
 
@@ -69,16 +70,15 @@ def document_create(*, actor: User | None, kind: str, slug: str, title: str) -> 
     require(can_author_documents(actor))
     document = Document(kind=DocumentKind(kind), slug=slug, title=title)
     document.full_clean()
-    document.save()
+    save_unique(document)
     audit_record(actor=actor, action="create", target=document, changes={"kind": kind, "slug": slug, "title": title})
     return document
 
 
 @transaction.atomic
 def document_publish(*, actor: User | None, document: Document, body: str) -> DocumentVersion:
-    """Publish the next version of a runbook or playbook. Every kit holding an
-    older copy of it is flagged for reprint. Publishing the same body as the
-    current version changes nothing and returns it."""
+    """Publish the next version of a runbook or playbook; every kit holding an older copy
+    is flagged for reprint. The same body as the current version changes nothing."""
     require(can_author_documents(actor))
     if not body.strip():
         raise ValidationError({"body": _("A document version needs a body.")})

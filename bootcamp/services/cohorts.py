@@ -3,15 +3,18 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from installer_ops import values
 from installer_ops.audit import audit_record, audit_record_many
 from installer_ops.models import Installer, Pod, Stage, User
 from installer_ops.policies import installers_visible_to, require
 from installer_ops.services import installers_stage_advance
 
 from .. import policies
+from ..calendar import nth_working_day
 from ..models import Cohort, Enrollment, ProgramVersion
 
 
@@ -37,9 +40,17 @@ def cohort_create(
         raise ValidationError({"program_version": _("Cohorts run published program versions only.")})
     if not pods:
         raise ValidationError({"pods": _("A cohort is for installers of at least one pod.")})
+    name = name.strip()
     cohort = Cohort(name=name, program_version=program_version, start_on=start_on, lead=lead, capacity=capacity)
+    _refuse_overlapping_namesake(cohort)  # first: its message says more than the constraint's
     cohort.full_clean()
-    cohort.save()
+    try:
+        # A form sent twice at once passes both checks above; the
+        # database's unique (name, start) lets exactly one of them in.
+        with transaction.atomic():
+            cohort.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": _("A cohort with this name starts on this date already.")}) from exc
     cohort.pods.set(pods)
     audit_record(
         actor=actor,
@@ -55,6 +66,23 @@ def cohort_create(
         },
     )
     return cohort
+
+
+def _refuse_overlapping_namesake(cohort: Cohort) -> None:
+    """Two cohorts may share a name (a "Berlin December" every year) but
+    not a period: leads, installers and reminders tell cohorts apart by it."""
+    if not isinstance(cohort.start_on, datetime.date) or values.date_problem(cohort.start_on):
+        return  # full_clean refuses the date itself (and 9999-12-31 has no end to compute)
+    ends_on = nth_working_day(cohort.start_on, cohort.program_version.working_days)
+    for other in Cohort.objects.filter(name__iexact=cohort.name).select_related("program_version"):
+        other_ends_on = nth_working_day(other.start_on, other.program_version.working_days)
+        if other.start_on <= ends_on and cohort.start_on <= other_ends_on:
+            raise ValidationError(
+                {
+                    "name": _("“%(name)s” already runs from %(start)s to %(end)s; choose another name.")
+                    % {"name": other.name, "start": date_format(other.start_on), "end": date_format(other_ends_on)}
+                }
+            )
 
 
 @transaction.atomic

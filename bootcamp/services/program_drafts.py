@@ -14,6 +14,7 @@ from installer_ops.audit import audit_record
 from installer_ops.exceptions import DomainConflict
 from installer_ops.models import User
 from installer_ops.policies import require
+from installer_ops.unique_rows import save_unique
 
 from .. import policies
 from ..models import Item, ItemKind, Module, Program, ProgramVersion
@@ -73,7 +74,7 @@ def program_create(*, actor: User | None, code: str, title: str, working_days: i
     require(policies.can_author_programs(actor))
     program = Program(code=code, title=title)
     program.full_clean()
-    program.save()
+    save_unique(program)
     version = ProgramVersion(program=program, number=1, working_days=working_days)
     version.full_clean()
     version.save()
@@ -89,6 +90,12 @@ def program_version_draft(*, actor: User | None, version: ProgramVersion) -> Pro
     require(policies.can_author_programs(actor))
     if not version.is_published:
         raise DomainConflict(_("Version %(number)s is a draft: change it directly.") % {"number": version.number})
+    # Under the program's lock, a draft made from it already (a double click,
+    # a second tab) is the one to go on with, not a second copy.
+    Program.objects.select_for_update().filter(pk=version.program_id).get()
+    later = version.program.versions.filter(published_at__isnull=True, number__gt=version.number)
+    if draft := later.order_by("-number").first():
+        return draft
     return program_version_revise(actor=actor, version=version, **program_version_spec(version))
 
 
@@ -253,6 +260,11 @@ def draft_item_update(
 def draft_item_remove(*, actor: User | None, item: Item) -> None:
     require(policies.can_author_programs(actor))
     version = _locked_draft(item.module.version)
+    # Read again under the version's lock: a move made meanwhile may have
+    # put the item in another module, whose positions are the ones to close up.
+    item = Item.objects.filter(pk=item.pk, module__version=version).first()
+    if item is None:
+        return
     module_id, title = item.module_id, item.title
     Item.objects.filter(pk=item.pk).delete()
     _renumber(Item, list(Item.objects.filter(module_id=module_id).order_by("position")))

@@ -79,7 +79,7 @@ def api_token_create(*, actor: User | None, user: User) -> Token:
 @transaction.atomic
 def api_token_revoke(*, actor: User | None, user: User) -> bool:
     """Delete the person's API token; integrations using it get 401 at once. True if there was one."""
-    policies.require(policies.can_manage_account(actor, user))
+    policies.require(policies.can_revoke_api_token(actor, user))
     deleted, _by_model = Token.objects.filter(user=user).delete()
     if deleted:
         audit_record(actor=actor, action="revoke api token", target=user, changes={"token": None})

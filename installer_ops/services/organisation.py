@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .. import policies
@@ -95,7 +96,7 @@ def pod_role_assign_validate(
         raise ValidationError(
             {
                 "started_on": _("The current holder started on %(date)s; a handover cannot start earlier.")
-                % {"date": current.started_on.isoformat()}
+                % {"date": formats.date_format(current.started_on)}
             }
         )
     return current
@@ -143,7 +144,7 @@ def pod_role_end(*, actor: User | None, membership: PodMembership, ended_on: dat
     policies.require(policies.can_shape_organisation(actor))
     if membership.ended_on is not None:
         raise ValidationError(
-            {"ended_on": _("This role ended on %(date)s already.") % {"date": membership.ended_on.isoformat()}}
+            {"ended_on": _("This role ended on %(date)s already.") % {"date": formats.date_format(membership.ended_on)}}
         )
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": _("A role cannot end before it started.")})

@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .. import policies
@@ -88,6 +88,11 @@ def installer_hire(
     username = (username or employee_id).strip().lower()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This login name is taken.")})
+    email = email.strip()
+    # Sign-on, invitations and password resets find a person by email: two
+    # active logins sharing one would be ambiguous (single sign-on refuses both).
+    if email and User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": _("This email belongs to another active login.")})
     user = _login_create(username=username, name=name.strip(), email=email, role=Role.INSTALLER, password=password)
     installer = Installer(
         user=user,
@@ -172,7 +177,7 @@ def installer_promote(
         raise ValidationError(
             {
                 "effective_on": _("A promotion cannot take effect before the hire date (%(date)s).")
-                % {"date": installer.hired_on.isoformat()}
+                % {"date": formats.date_format(installer.hired_on)}
             }
         )
     latest = installer.promotions.order_by("-effective_on").first()
@@ -180,7 +185,7 @@ def installer_promote(
         raise ValidationError(
             {
                 "effective_on": _("The last promotion took effect on %(date)s; promotions are recorded in order.")
-                % {"date": latest.effective_on.isoformat()}
+                % {"date": formats.date_format(latest.effective_on)}
             }
         )
     promotion = Promotion(
@@ -212,14 +217,14 @@ def installer_separate(
         raise ValidationError(
             {
                 "left_on": _("%(name)s left on %(date)s already.")
-                % {"name": installer.name, "date": installer.left_on.isoformat()}
+                % {"name": installer.name, "date": formats.date_format(installer.left_on)}
             }
         )
     if left_on < installer.hired_on:
         raise ValidationError(
             {
                 "left_on": _("A separation cannot precede the hire date (%(date)s).")
-                % {"date": installer.hired_on.isoformat()}
+                % {"date": formats.date_format(installer.hired_on)}
             }
         )
     latest = installer.promotions.order_by("-effective_on").first()
@@ -227,7 +232,7 @@ def installer_separate(
         raise ValidationError(
             {
                 "left_on": _("A promotion took effect on %(date)s, after this date.")
-                % {"date": latest.effective_on.isoformat()}
+                % {"date": formats.date_format(latest.effective_on)}
             }
         )
     before = installer.stage

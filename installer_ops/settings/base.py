@@ -54,11 +54,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a person's chosen language overrides the browser's (LocaleMiddleware's choice).
     "installer_ops.user_language.UserLanguageMiddleware",
+    # After authentication: pages show times in the person's geography's zone (installer_ops/time_zones.py).
+    "installer_ops.time_zones.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "installer_ops.middleware.AuditSourceMiddleware",
     "csp.middleware.CSPMiddleware",
+    "installer_ops.middleware.AdminStyleAttributesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,7 +131,9 @@ WSGI_APPLICATION = "installer_ops.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Ahead of the app directories, so that our admin/base_site.html (the
+        # admin's brand) wins over django.contrib.admin's, which is listed first.
+        "DIRS": [BASE_DIR / "installer_ops" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -189,6 +194,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+# One display format per kind (a date "18 Nov 2026", a time "14:05 CET"), in installer_ops/formats/.
+# The thousands separator stays off for plain {{ value }}: templates also render ids and years into
+# links and attributes, where "1,234" would break them; figures use |floatformat:"g" to group.
+FORMAT_MODULE_PATH = ["installer_ops.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -1,8 +1,12 @@
 from django import template
+from django.utils.html import format_html
 
-from kpis.selectors import format_change, format_value
+from kpis.figures import MET, MISSED, NEAR, format_change, format_value, status_text
 
 register = template.Library()
+
+# A mark beside the words, so that the status never rests on colour alone.
+STATUS_MARKS = {MET: "✓", NEAR: "≈", MISSED: "✗"}
 
 
 @register.simple_tag
@@ -18,7 +22,31 @@ def get_item(mapping, key):
 
 @register.simple_tag
 def kpi_change(kpi, change):
-    """The size of a change beside its arrow: points for rates, hours or days otherwise."""
-    if change is None:
-        return ""
+    """A change with its sign and unit ("−3.0 pts", "+1.2 h") or "no change"."""
     return format_change(kpi, change)
+
+
+@register.simple_tag
+def target_badge(status):
+    """Where a figure stands against its target, in words and a mark as well as colour."""
+    if not status:
+        return ""
+    return format_html(
+        '<span class="target target-{}"><span aria-hidden="true">{} </span>{}</span>',
+        status,
+        STATUS_MARKS[status],
+        status_text(status),
+    )
+
+
+@register.filter
+def sort_value(snapshot):
+    """A cell's value for the table sorter: the stored number, "" for none."""
+    value = getattr(snapshot, "value", None)
+    return "" if value is None else repr(float(value))
+
+
+@register.filter
+def row_status(row, kpi):
+    """A breakdown row's standing against its own target for one KPI."""
+    return row.status(kpi)

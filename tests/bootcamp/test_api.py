@@ -60,7 +60,7 @@ def test_enrollment_reads_as_the_architecture_says(api, bootcamp):
     b = bootcamp
     body = api.as_user(b.installer.user).get(f"/api/v1/enrollments/{b.enrollment.pk}/").json()
     assert set(body) == {"id", "installer", "cohort", "progress", "modules"}
-    assert set(body["modules"][0]) == {"id", "title", "due_on", "complete", "items"}
+    assert set(body["modules"][0]) == {"id", "title", "due_on", "complete", "waiting_for_signoff", "items"}
     assert set(body["modules"][0]["items"][0]) >= {"id", "title", "needs_signoff", "checked", "signed_off"}
     assert api.as_user(b.installer.user).get(f"/api/v1/enrollments/{b.other_enrollment.pk}/").status_code == 404
     assert api.as_user(b.lead_b).get(f"/api/v1/enrollments/{b.enrollment.pk}/").status_code == 404

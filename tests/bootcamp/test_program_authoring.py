@@ -287,3 +287,18 @@ def test_needs_evidence_goes_through_the_api(api, org):
     assert response.status_code == 201
     assert response.json()["modules"][0]["items"][0]["needs_evidence"] is True
     assert Item.objects.get(module__version__program=program).needs_evidence
+
+
+def test_editing_a_published_version_twice_goes_on_with_its_draft():
+    """A double click on "Edit as a new draft" must not make two drafts."""
+    from bootcamp.services import program_drafts
+
+    draft = program_drafts.program_create(actor=None, code="twice", title="Twice", working_days=5)
+    program_drafts.draft_module_add(actor=None, version=draft, title="M", first_day=1, last_day=2)
+    module = draft.modules.get()
+    program_drafts.draft_item_add(actor=None, module=module, title="I", kind="task", description="")
+    services.program_version_publish(actor=None, version=draft)
+    first = program_drafts.program_version_draft(actor=None, version=draft)
+    second = program_drafts.program_version_draft(actor=None, version=draft)
+    assert first.pk == second.pk and first.number == 2
+    assert draft.program.versions.count() == 2

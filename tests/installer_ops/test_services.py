@@ -91,7 +91,7 @@ def test_separation_records_date_and_kind_and_deactivates_the_login():
 def test_separating_twice_is_refused():
     installer = hire(PodFactory())
     services.installer_separate(actor=None, installer=installer, left_on=D(2025, 9, 30), voluntary=True)
-    with pytest.raises(ValidationError, match="left on 2025-09-30 already"):
+    with pytest.raises(ValidationError, match="left on 30 Sep 2025 already"):
         services.installer_separate(actor=None, installer=installer, left_on=D(2025, 10, 30), voluntary=True)
 
 

@@ -215,3 +215,23 @@ def test_refusals_count_against_the_email_not_the_whole_address(provider_says, c
     provider_says({"email": "ada@example.com"})
     sign_on(client)
     assert client.session[SESSION_KEY]
+
+
+def test_failures_that_name_no_email_never_lock_out_the_address(provider_says, client, settings, monkeypatch):
+    """A provider that is down (or a forged code) names nobody: such attempts
+    must not pile up under one 'no username' key and lock every sign-on from
+    the office's address."""
+    import requests
+
+    settings.AXES_FAILURE_LIMIT = 3
+    ada = UserFactory(username="ada", email="ada@example.com")
+
+    def down(self, payload):
+        raise requests.ConnectionError("provider down")
+
+    monkeypatch.setattr(EmailMatchBackend, "get_token", down)
+    for _ in range(4):
+        assert sign_on(client).status_code == 200
+    provider_says({"email": "ada@example.com"})
+    sign_on(client)
+    assert int(client.session[SESSION_KEY]) == ada.pk

@@ -59,7 +59,8 @@ def test_the_print_view_is_the_same_document(client, onboarding):
     client.force_login(o.installer.user)
     page = client.get("/runbooks/incident-playbook/v1/").content.decode()
     assert "Incident playbook" in page and o.playbook_v1.checksum in page
-    assert "counter(pages)" in page  # the same page rules as the PDF
+    # The same page rules as the PDF, from the static stylesheet the CSP allows.
+    assert '<link rel="stylesheet" href="/static/onboarding/print.css">' in page
     assert "<script" not in page
 
 

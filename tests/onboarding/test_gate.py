@@ -138,7 +138,8 @@ def test_clearances_appear_as_expiring_30_days_ahead(onboarding):
     from dateutil.relativedelta import relativedelta
 
     from onboarding import services
-    from onboarding.selectors import installer_readiness, onboarding_board
+    from onboarding.board_selectors import onboarding_board
+    from onboarding.selectors import installer_readiness
 
     o = onboarding
     o.finish_bootcamp()
@@ -149,11 +150,13 @@ def test_clearances_appear_as_expiring_30_days_ahead(onboarding):
     valid_until = clearance.valid_until
     assert valid_until == clearance.cleared_at.date() + relativedelta(months=12)
     today = valid_until - datetime.timedelta(days=31)
-    assert [r.installer for r in onboarding_board(o.lead, today)["cleared"]] == [o.installer]
+    columns = onboarding_board(o.lead, today=today).columns
+    assert [card.readiness.installer for card in columns["cleared"]] == [o.installer]
     soon = valid_until - datetime.timedelta(days=30)
-    board = onboarding_board(o.lead, soon)
-    assert board["cleared"] == []
-    assert [r.installer for r in board["drill"]] == [o.installer]  # a refresher drill is what is missing
+    columns = onboarding_board(o.lead, today=soon).columns
+    assert columns["cleared"] == []
+    # a refresher drill is what is missing
+    assert [card.readiness.installer for card in columns["drill"]] == [o.installer]
     assert (
         installer_readiness(o.installer).requirements[3].detail
         == "A refresher drill is needed since the last clearance."

@@ -12,7 +12,7 @@ def test_the_board_is_scoped_and_says_what_is_missing(client, onboarding):
     client.force_login(o.lead)
     page = client.get("/lead/onboarding/").content.decode()
     assert o.installer.name in page
-    assert "runbook v1 not acknowledged" in page
+    assert "Runbook v1 is not acknowledged yet." in page
     client.force_login(o.b.lead_b)
     assert o.installer.name not in client.get("/lead/onboarding/").content.decode()
     assert client.get(f"/lead/onboarding/installers/{o.installer.pk}/").status_code == 404

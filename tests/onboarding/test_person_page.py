@@ -104,7 +104,7 @@ def test_the_page_shows_the_record_bootcamp_onboarding_and_links(client, onboard
     assert f'href="{reverse("v1:api-packet", args=[o.installer.pk])}"' in page
     assert f'href="{reverse("onboarding-installer", args=[o.installer.pk])}"' in page
     assert f'href="{person_url(o.mentor)}"' in page  # the mentor is a person too
-    assert "NODE-0001" in page and "runbook v1 not acknowledged" in page
+    assert "NODE-0001" in page and "Runbook v1 is not acknowledged yet." in page
     assert "Readiness gate: 3 requirements unmet" in page  # kit, shadow week, drill
     assert "Record a promotion" in page  # the lead of the pod may change the record
     assert "awaiting the mentor" in page and "Not cleared yet." in page

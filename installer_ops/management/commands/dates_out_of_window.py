@@ -3,6 +3,7 @@ outside the plausible window (docs/architecture.md, Bad input), so that an
 existing installation can be repaired. Exits 1 when it lists any."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from installer_ops.date_windows import rows_outside, windowed_columns
 
@@ -24,5 +25,13 @@ class Command(BaseCommand):
             self.stdout.write(str(row))
             found += 1
         if found:
-            raise CommandError(f"{found} row(s) outside the window; correct or delete them.", returncode=1)
+            raise CommandError(
+                ngettext(
+                    "%(n)s row lies outside the window; correct or delete it.",
+                    "%(n)s rows lie outside the window; correct or delete them.",
+                    found,
+                )
+                % {"n": found},
+                returncode=1,
+            )
         self.stdout.write("No row lies outside the window.")

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from installer_ops.audit import audit_source
 from kpis.importing import ImportRefused, field_data_import, read_directory
@@ -30,7 +31,11 @@ class Command(BaseCommand):
         except ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{directory / error.file}:{error.line}: {error.column}: {error.reason}")
-            raise CommandError(f"{len(refused.errors)} error(s); nothing was imported.") from refused
+            count = len(refused.errors)
+            raise CommandError(
+                ngettext("%(n)s error; nothing was imported.", "%(n)s errors; nothing was imported.", count)
+                % {"n": count}
+            ) from refused
         for label in sorted(set(report.created) | set(report.updated) | set(report.unchanged)):
             self.stdout.write(
                 f"{label}: {report.created[label]} created, {report.updated[label]} updated, "

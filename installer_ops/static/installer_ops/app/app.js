@@ -3,8 +3,10 @@
  * syncs on load, on `online`, when the page becomes visible, on a timer,
  * after each change and from "Sync now", backing off exponentially on
  * network errors and 5xx. */
-/* global InstallerOutbox, gettext, ngettext, interpolate */
-/* checklist.js (window.InstallerChecklist) builds what is shown; this file owns state, actions and sync. */
+/* global InstallerOutbox, InstallerReadiness, InstallerDocuments, InstallerDownloads, InstallerLogout, InstallerUpdates, gettext, ngettext, interpolate */
+/* checklist.js, readiness.js and documents.js build what is shown, downloads.js
+ * fetches what is kept for reading, logout.js guards the log-out, updates.js
+ * installs new releases; this file owns state, actions and sync. */
 (function () {
   "use strict";
 
@@ -12,7 +14,7 @@
   var username = null; // learned from /api/v1/me/, remembered for offline starts
   var statusEl = document.getElementById("sync-status");
   var syncButton = document.getElementById("sync-now");
-  var updateBanner = document.getElementById("update-banner");
+  var resultEl = document.getElementById("sync-result");
   var PERIOD_MS = 30000;
   var MAX_BACKOFF_MS = 60000;
 
@@ -22,6 +24,8 @@
   var failures = 0;
   var retryTimer = null;
   var authProblem = false;
+  var feedbackWanted = false; // "Sync now" was pressed: say what the sync did
+  var lastRun = null; // what the last sync did: {sent, refused, error}
 
   var view = window.InstallerChecklist;
   var el = view.el;
@@ -64,12 +68,16 @@
     var lastSync = await store.get("meta", "lastSync");
     renderStatus(waiting.length, lastSync);
     view.renderRejected(rejected, enrollments);
-    view.renderReadiness((await store.get("meta", "readiness")) || null, (await store.get("meta", "shadowDays")) || []);
-    view.renderRunbooks((await store.get("meta", "kit")) || null, (await store.get("meta", "copies")) || []);
+    InstallerReadiness.render((await store.get("meta", "readiness")) || null, (await store.get("meta", "shadowDays")) || [], actions);
+    var library = (await store.get("meta", "library")) || null;
+    InstallerDocuments.renderRunbooks((await store.get("meta", "kit")) || null, (await store.get("meta", "copies")) || [],
+      library && library.documents, library && library.at, actions);
+    InstallerDocuments.renderRecord((await store.get("meta", "record")) || null);
     var main = document.getElementById("checklist");
     main.replaceChildren();
     var shown = view.overlay(enrollments, waiting);
     if (!shown.length) {
+      main.appendChild(el("h1", { text: gettext("My checklist") }));
       main.appendChild(el("p", {
         className: "empty",
         text: lastSync === undefined && !navigator.onLine
@@ -121,6 +129,31 @@
     document.querySelectorAll("[data-tab]").forEach(function (tab) {
       if (tab.dataset.tab === wanted) tab.setAttribute("aria-current", "page"); else tab.removeAttribute("aria-current");
     });
+    // "My record" kept offline is a panel of the app; the main navigation says where one is.
+    document.querySelectorAll("[data-nav]").forEach(function (link) {
+      var here = (link.dataset.nav === "record") === (wanted === "record");
+      if (here) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+    });
+  }
+
+  /* "My record" is its own page (/me/) when the server can be reached; when
+   * it cannot, the copy kept at the last sync opens in the app, dated. */
+  async function openRecord(event) {
+    event.preventDefault();
+    var link = event.currentTarget;
+    if (navigator.onLine) {
+      var ask = new AbortController();
+      var timer = setTimeout(function () { ask.abort(); }, 4000);
+      try {
+        var answer = await fetch(link.href, { method: "HEAD", credentials: "same-origin", cache: "no-store", signal: ask.signal });
+        if (answer.ok) { window.location.href = link.href; return; }
+      } catch (unreachable) {
+        // Fall through to the kept copy.
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    window.location.hash = "#record";
   }
 
   function renderStatus(waitingCount, lastSync) {
@@ -141,7 +174,8 @@
     await render();
   }
 
-  view.setHandlers({ onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss });
+  var actions = { onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss };
+  view.setHandlers(actions);
 
   /* A tap: the event is written to the outbox and the write has committed
    * before the item shows its new state (durable before shown). If it
@@ -192,12 +226,17 @@
     if (!username) return;
     if (syncing) { again = true; return; }
     syncing = true;
+    var run = { sent: 0, refused: 0, error: null };
     try {
       await withLock(async function () {
         do {
           again = false;
           var waiting = await withDatabase(InstallerOutbox.pending);
-          if (waiting.length) await withDatabase(function (d) { return InstallerOutbox.syncOnce(d, csrfToken()); });
+          if (waiting.length) {
+            var answer = await withDatabase(function (d) { return InstallerOutbox.syncOnce(d, csrfToken()); });
+            run.sent += answer.sent - answer.rejected;
+            run.refused += answer.rejected;
+          }
           var more = (await withDatabase(InstallerOutbox.pending)).length;
           again = again || (more > 0 && more < waiting.length);
         } while (again);
@@ -207,6 +246,7 @@
       authProblem = false;
       clearTimeout(retryTimer);
     } catch (error) {
+      run.error = error;
       if (error instanceof InstallerOutbox.RetryableError) {
         failures += 1;
         scheduleRetry();
@@ -218,8 +258,43 @@
       }
     } finally {
       syncing = false;
+      lastRun = run;
       await render();
+      if (feedbackWanted) { feedbackWanted = false; await sayWhatHappened(run); }
     }
+  }
+
+  /* The answer to "Sync now", whatever happened: sent, nothing to send,
+   * offline, refused or a server that did not answer. */
+  async function sayWhatHappened(run) {
+    var waiting = (await withDatabase(InstallerOutbox.pending)).length;
+    var at = view.timeOf(new Date().toISOString());
+    var error = run.error;
+    var text;
+    if (error && (error.status === 401 || error.status === 403)) {
+      text = gettext("Not sent: log in again to send your changes.");
+    } else if (error && (!navigator.onLine || /^network/.test(error.message || ""))) {
+      text = waiting
+        ? interpolate(ngettext("Offline: %(n)s change will be sent when connected.", "Offline: %(n)s changes will be sent when connected.", waiting), { n: waiting }, true)
+        : gettext("Offline: nothing waiting to send.");
+    } else if (error) {
+      text = gettext("The server did not answer; the app tries again shortly. Nothing is lost.");
+    } else if (run.sent || run.refused) {
+      text = interpolate(ngettext("%(n)s change sent at %(time)s.", "%(n)s changes sent at %(time)s.", run.sent), { n: run.sent, time: at }, true);
+      if (run.refused) text += " " + interpolate(ngettext("%(n)s refused: see below.", "%(n)s refused: see below.", run.refused), { n: run.refused }, true);
+    } else {
+      text = interpolate(gettext("Nothing to send; checked at %(time)s."), { time: at }, true);
+    }
+    resultEl.textContent = text;
+    resultEl.hidden = false;
+  }
+
+  function syncNow() {
+    failures = 0;
+    feedbackWanted = true;
+    resultEl.hidden = false;
+    resultEl.textContent = gettext("Syncing…");
+    sync();
   }
 
   /* The latest state of the installer's enrollments and cohorts. */
@@ -251,30 +326,11 @@
   var ONBOARDING_EVERY_MS = 5 * 60 * 1000;
   var lastOnboarding = 0;
 
-  async function getJson(url) {
-    var response = await fetch(url, { credentials: "same-origin" });
-    if (!response.ok) throw new InstallerOutbox.RetryableError("server: " + response.status);
-    return response.json();
-  }
-
-  /* Readiness, shadow days and the kit's copies, kept for reading offline. */
+  /* Readiness, shadow days, the kit's copies, the current runbooks and
+   * "My record", kept for reading offline (downloads.js). */
   async function refreshOnboarding(force) {
     if (!force && Date.now() - lastOnboarding < ONBOARDING_EVERY_MS) return;
-    var me = await getJson("/api/v1/me/");
-    if (!me.installer) return;
-    var found = await Promise.all([
-      getJson("/api/v1/installers/" + me.installer.id + "/readiness/"),
-      getJson("/api/v1/shadow-days/"),
-      getJson("/api/v1/kits/"),
-    ]);
-    var kit = found[2].results[0] || null;
-    var copies = kit ? await getJson("/api/v1/kits/" + kit.id + "/copies/") : [];
-    var tx = (await database()).transaction("meta", "readwrite");
-    tx.store.put(found[0], "readiness");
-    tx.store.put(found[1].results, "shadowDays");
-    tx.store.put(kit, "kit");
-    tx.store.put(copies, "copies");
-    await tx.done;
+    await InstallerDownloads.onboarding(await database(), root.dataset.recordUrl);
     lastOnboarding = Date.now();
   }
 
@@ -286,45 +342,6 @@
         return registration.sync.register("installer-ops-outbox");
       }
     }).catch(function () {});
-  }
-
-  /* ---- the app shell and its updates ---- */
-
-  function offerReload(worker) {
-    updateBanner.hidden = false;
-    updateBanner.querySelector("button").onclick = function () {
-      worker.postMessage({ type: "SKIP_WAITING" });
-    };
-  }
-
-  function registerServiceWorker() {
-    if (!("serviceWorker" in navigator)) return;
-    var reloading = false;
-    navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (reloading) return;
-      // Only a release the installer accepted replaces a running page.
-      if (updateBanner.dataset.accepted !== "yes") return;
-      reloading = true;
-      window.location.reload();
-    });
-    navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "SYNC") sync();
-    });
-    navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: root.dataset.scope }).then(function (registration) {
-      if (registration.waiting && navigator.serviceWorker.controller) offerReload(registration.waiting);
-      registration.addEventListener("updatefound", function () {
-        var worker = registration.installing;
-        worker.addEventListener("statechange", function () {
-          if (worker.state === "installed" && navigator.serviceWorker.controller) offerReload(worker);
-        });
-      });
-      document.addEventListener("visibilitychange", function () {
-        if (document.visibilityState === "visible") registration.update().catch(function () {});
-      });
-    }).catch(function () {});
-    updateBanner.querySelector("button").addEventListener("click", function () {
-      updateBanner.dataset.accepted = "yes";
-    });
   }
 
   /* Who is logged in: the server says when reachable; offline, the last
@@ -347,10 +364,16 @@
   async function start() {
     window.addEventListener("hashchange", showPanel);
     showPanel();
+    document.querySelector("[data-nav='record']").addEventListener("click", openRecord);
+    InstallerLogout.setup({
+      pending: function () { return username ? withDatabase(InstallerOutbox.pending) : Promise.resolve([]); },
+      sync: async function () { failures = 0; await sync(); return lastRun; },
+      csrfToken: csrfToken,
+    });
     username = await whoAmI();
     if (!username) {
       statusEl.textContent = gettext("Connect once to download your checklist; after that it works offline.");
-      registerServiceWorker();
+      InstallerUpdates.register(root, sync);
       window.addEventListener("online", function () { window.location.reload(); });
       return;
     }
@@ -359,8 +382,8 @@
       // Ask the browser not to evict the outbox under storage pressure.
       navigator.storage.persist().catch(function () {});
     }
-    registerServiceWorker();
-    syncButton.addEventListener("click", function () { failures = 0; sync(); });
+    InstallerUpdates.register(root, sync);
+    syncButton.addEventListener("click", syncNow);
     window.addEventListener("online", function () { failures = 0; lastOnboarding = 0; sync(); });
     window.addEventListener("offline", function () { render(); });
     document.addEventListener("visibilitychange", function () {

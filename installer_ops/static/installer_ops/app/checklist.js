@@ -1,12 +1,13 @@
-/* What the installer's tablet shows, built from data: the checklist, the
- * readiness panel, the runbooks and the refused changes. No state and no
- * network here: app.js owns those and passes the actions in as handlers. */
+/* What the installer's tablet shows, built from data: the checklist and the
+ * refused changes (readiness.js draws the readiness steps, documents.js the
+ * runbooks and "My record"). No state and no network here: app.js owns
+ * those and passes the actions in as handlers. */
 /* global gettext, interpolate */
 (function () {
   "use strict";
 
   // Set by app.js: onChange(enrollmentId, itemId, type), onConfirm(day, button),
-  // onAcknowledge(kit, copy, button), onDismiss(eventId).
+  // onAcknowledge(kit, copy, button), onDismiss(eventId), read by the other views too.
   var handlers = {};
 
   function el(tag, attrs, children) {
@@ -49,6 +50,14 @@
     return item.checked && (item.signed_off || !item.needs_signoff);
   }
 
+  /* Not complete, and every open item is checked and waits for the lead:
+   * nothing is left for the installer, so it is never "Overdue" (the same
+   * rule as bootcamp/selectors.py: ModuleProgress.waiting_for_signoff). */
+  function moduleWaitsForSignoff(module) {
+    var open = module.items.filter(function (item) { return !itemDone(item); });
+    return open.length > 0 && open.every(function (item) { return item.checked && item.needs_signoff; });
+  }
+
   function renderEnrollment(enrollment, cohort) {
     var all = [];
     enrollment.modules.forEach(function (m) { all = all.concat(m.items); });
@@ -69,11 +78,13 @@
   function renderModule(enrollment, module, index) {
     var done = module.items.filter(itemDone).length;
     var complete = done === module.items.length;
-    var overdue = !complete && module.due_on < today();
+    var waiting = moduleWaitsForSignoff(module);
+    var overdue = !complete && !waiting && module.due_on < today();
     var heading = el("h2", { id: "module-" + module.id }, [
       document.createTextNode((index + 1) + ". " + module.title + " "),
       el("small", { className: "muted", text: interpolate(gettext("due %(date)s · %(done)s/%(total)s"), { date: module.due_on, done: done, total: module.items.length }, true) }),
       complete ? el("span", { className: "badge ok", text: gettext("Complete") }) : null,
+      waiting ? el("span", { className: "badge info", text: gettext("Waiting for your lead's sign-off") }) : null,
       overdue ? el("span", { className: "badge warn", text: gettext("Overdue") }) : null,
     ]);
     var list = el("ul", { className: "checklist" });
@@ -87,6 +98,7 @@
     if (item.signed_off) notes.push(el("span", { className: "badge ok", text: gettext("Signed off") }));
     else if (item.checked && item.needs_signoff) notes.push(el("span", { className: "badge info", text: gettext("Awaiting sign-off") }));
     else if (item.needs_signoff) notes.push(el("span", { className: "muted", text: gettext("Needs your lead's sign-off") }));
+    if (item.needs_evidence) notes.push(el("span", { className: "badge evidence", text: gettext("Needs a photo") }));
     if (item.pending) notes.push(el("span", { className: "badge", text: gettext("Waiting to sync") }));
     if (item.rejection_comment && !item.checked) {
       notes.push(el("p", { className: "rejection", text: interpolate(gettext("Lead: %(comment)s"), { comment: item.rejection_comment }, true) }));
@@ -111,85 +123,26 @@
       box,
       el("label", { for: id, text: item.title }),
       notes.length ? el("div", { id: id + "-notes", className: "notes" }, notes) : null,
+      instructions(item),
     ]);
   }
 
-  function renderReadiness(readiness, shadowDays) {
-    var panel = document.getElementById("readiness");
-    panel.replaceChildren(el("h1", { text: gettext("Ready to deploy alone?") }));
-    if (!readiness) {
-      panel.appendChild(el("p", { className: "empty", text: gettext("Connect once to see your readiness.") }));
-      return;
-    }
-    var list = el("ul", { className: "gate" });
-    readiness.requirements.forEach(function (r) {
-      list.appendChild(el("li", { className: r.met ? "met" : "unmet" }, [
-        el("strong", { text: (r.met ? "✓ " : "✗ ") + r.label }),
-        el("span", { className: "muted", text: " " + r.detail }),
-      ]));
-    });
-    panel.appendChild(list);
-    if (readiness.clearance) {
-      panel.appendChild(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: readiness.clearance.valid_until }, true) }));
-    }
-    var me = readiness.installer;
-    var toConfirm = shadowDays.filter(function (d) { return d.to_confirm; });
-    if (toConfirm.length) {
-      // This installer mentors someone: their days wait for this login's confirmation.
-      panel.appendChild(el("h2", { text: gettext("Shadow days to confirm as a mentor") }));
-      var pending = el("ul", { className: "checklist" });
-      toConfirm.forEach(function (d) {
-        var button = el("button", { type: "button", className: "button primary", text: gettext("Confirm") });
-        button.setAttribute("aria-label", interpolate(gettext("Confirm %(name)s on %(day)s"), { name: d.installer_name, day: d.day }, true));
-        button.addEventListener("click", function () { handlers.onConfirm(d, button); });
-        pending.appendChild(el("li", { className: "check-item" }, [el("span", { text: d.day + " · " + d.installer_name + " · " + d.site }), button]));
-      });
-      panel.appendChild(pending);
-    }
-    panel.appendChild(el("h2", { text: gettext("My shadow days") }));
-    var mine = shadowDays.filter(function (d) { return d.installer === me; });
-    if (!mine.length) {
-      panel.appendChild(el("p", { className: "empty", text: gettext("No shadow day recorded yet.") }));
-      return;
-    }
-    var days = el("ul", { className: "checklist" });
-    mine.forEach(function (d) {
-      days.appendChild(el("li", { className: "check-item" }, [
-        el("span", { text: d.day + " · " + d.site + " · " + d.mentor_name }),
-        el("span", { className: d.confirmed_at ? "badge ok" : "badge", text: d.confirmed_at ? gettext("Confirmed by your mentor") : gettext("Waiting for your mentor") }),
-      ]));
-    });
-    panel.appendChild(days);
-  }
+  // Open on a tablet or laptop; on a phone folded, so the checklist stays
+  // scannable. What the installer opened or closed stays so across redraws.
+  var WIDE = window.matchMedia ? window.matchMedia("(min-width: 700px)") : { matches: true };
+  var chosen = {};
 
-  function renderRunbooks(kit, copies) {
-    var panel = document.getElementById("runbooks");
-    panel.replaceChildren(el("h1", { text: gettext("Runbooks") }));
-    if (!kit) {
-      panel.appendChild(el("p", { className: "empty", text: gettext("Your copies arrive with your day-1 kit.") }));
-      return;
-    }
-    if (kit.needs_reprint) {
-      panel.appendChild(el("p", { className: "notice warning", text: gettext("A newer version was published: ask your lead for a reprint.") }));
-    }
-    copies.forEach(function (copy) {
-      var section = el("section", { className: "card copy", "aria-labelledby": "copy-" + copy.version_id });
-      section.appendChild(el("h2", { id: "copy-" + copy.version_id, text: copy.title + " v" + copy.version }));
-      section.appendChild(el("p", { className: "muted", text: interpolate(gettext("Published %(date)s · checksum %(sum)s"), { date: copy.published_at.slice(0, 10), sum: copy.checksum.slice(0, 16) + "…" }, true) }));
-      if (copy.acknowledged_at) {
-        section.appendChild(el("p", { className: "badge ok", text: interpolate(gettext("You acknowledged version %(n)s."), { n: copy.version }, true) }));
-      } else {
-        var ack = el("button", { type: "button", className: "button primary", text: interpolate(gettext("I have read version %(n)s"), { n: copy.version }, true) });
-        ack.addEventListener("click", function () { handlers.onAcknowledge(kit, copy, ack); });
-        section.appendChild(ack);
-      }
-      var body = el("details", { className: "document" }, [el("summary", { text: gettext("Read") })]);
-      var content = el("div", { className: "document-body" });
-      content.innerHTML = copy.html; // sanitised by the server (nh3) before it was stored
-      body.appendChild(content);
-      section.appendChild(body);
-      panel.appendChild(section);
-    });
+  /* The item's instructions: plain text (line breaks kept by the stylesheet),
+   * never HTML, so nothing in them can run or restyle the page. */
+  function instructions(item) {
+    if (!item.description) return null;
+    var open = item.id in chosen ? chosen[item.id] : WIDE.matches;
+    var box = el("details", { className: "instructions", open: open ? "open" : null }, [
+      el("summary", { text: gettext("Instructions") }),
+      el("p", { text: item.description }),
+    ]);
+    box.addEventListener("toggle", function () { chosen[item.id] = box.open; });
+    return box;
   }
 
   function renderRejected(rejected, enrollments) {
@@ -223,8 +176,7 @@
     overlay: overlay,
     itemDone: itemDone,
     renderEnrollment: renderEnrollment,
-    renderReadiness: renderReadiness,
-    renderRunbooks: renderRunbooks,
+    moduleWaitsForSignoff: moduleWaitsForSignoff,
     renderRejected: renderRejected,
     setHandlers: function (given) { handlers = given; },
   };

@@ -166,6 +166,13 @@
     return db.get("meta", "username");
   }
 
+  /* On log-out: the tablet no longer opens this login offline. Its own
+   * database, outbox included, stays until the same person logs in again. */
+  async function forgetUser() {
+    var db = await deviceDb();
+    await db.delete("meta", "username");
+  }
+
   async function dismiss(db, id) {
     await db.delete("rejected", id);
   }
@@ -178,6 +185,7 @@
     dismiss: dismiss,
     rememberUser: rememberUser,
     lastUser: lastUser,
+    forgetUser: forgetUser,
     RetryableError: RetryableError,
     connectionLost: connectionLost,
   };
