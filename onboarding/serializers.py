@@ -193,8 +193,9 @@ class DrillResultSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class KitCopySerializer(serializers.Serializer):
-    """One of the kit's offline copies, with its body as sanitised HTML for the tablet to keep."""
+class DocumentCopySerializer(serializers.Serializer):
+    """A published version of a runbook or playbook, its body as sanitised
+    HTML for the tablet to keep (a kit's copy, or the current version)."""
 
     version_id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -202,6 +203,11 @@ class KitCopySerializer(serializers.Serializer):
     version = serializers.IntegerField()
     checksum = serializers.CharField()
     published_at = serializers.DateTimeField()
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
     html = serializers.CharField()
     pdf_url = serializers.CharField()
+
+
+class KitCopySerializer(DocumentCopySerializer):
+    """One of the kit's offline copies, and whether its holder acknowledged it."""
+
+    acknowledged_at = serializers.DateTimeField(allow_null=True)

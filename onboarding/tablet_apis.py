@@ -6,25 +6,16 @@ kit's own copies, with acknowledgements, stay under /api/v1/kits/."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import printing, selectors
+from .serializers import DocumentCopySerializer
 
 
-class CurrentDocumentSerializer(serializers.Serializer):
+class CurrentDocumentSerializer(DocumentCopySerializer):
     """The current version of a runbook or playbook, its body as sanitised HTML."""
-
-    version_id = serializers.IntegerField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    version = serializers.IntegerField()
-    checksum = serializers.CharField()
-    published_at = serializers.DateTimeField()
-    html = serializers.CharField()
-    pdf_url = serializers.CharField()
 
 
 def _shaped(version) -> dict:

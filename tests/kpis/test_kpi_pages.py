@@ -178,3 +178,27 @@ def test_pod_rows_lead_to_the_pod_page_and_back(client, figures):
     assert f'href="/dashboard/?scope=pod&amp;scope_id={figures.pod_a.pk}"' in pod_page
     client.force_login(figures.lead_a)  # leads have no dashboard: no dead link
     assert "/dashboard/?scope=pod" not in client.get(f"/org/pods/{figures.pod_a.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kpi", "change", "improving", "arrow", "word"),
+    [
+        ("mttr", -7.0, True, "▼", "better"),
+        ("mttr", 2.0, False, "▲", "worse"),
+        ("first_time_success", -0.03, False, "▼", "worse"),
+    ],
+)
+def test_the_arrow_shows_the_direction_and_the_colour_whether_it_is_better(kpi, change, improving, arrow, word):
+    """A falling MTTR is better: it reads "▼ −7.0 h" in the good colour, never "▲ −7.0 h"."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    tile = SimpleNamespace(
+        kpi=kpi, label="KPI", value=10.0, change=change, improving=improving, target=None, status=None,
+        lower_is_better=kpi == "mttr", running=None,
+    )  # fmt: skip
+    html = render_to_string("kpis/_tile.html", {"tile": tile, "period_name": "Oct", "before_name": "Sep"})
+    change_line = html.split('class="change ')[1].split("</p>")[0]
+    assert change_line.startswith("good" if improving else "bad")
+    assert f'<span aria-hidden="true">{arrow} </span>' in change_line and f"({word})" in change_line
