@@ -241,6 +241,12 @@ class ItemState(models.Model):
     signed_off = models.BooleanField(_("signed off"), default=False)
     rejection_comment = models.TextField(_("rejection comment"), blank=True)
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    # The item.checked event the current check rests on: a photo taken with
+    # an earlier check (before an un-check or a rejection) does not count.
+    checked_event = models.UUIDField(_("checked by event"), null=True, blank=True)
+    # Whether a photo of `checked_event` has arrived (Evidence). An item that
+    # needs evidence is not done without it (bootcamp/item_done.py).
+    evidence_received = models.BooleanField(_("evidence received"), default=False)
 
     class Meta:
         verbose_name = _("item state")
@@ -248,10 +254,71 @@ class ItemState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrollment", "item"], name="item_state_unique"),
             models.CheckConstraint(condition=Q(signed_off=False) | Q(checked=True), name="signed_off_implies_checked"),
+            models.CheckConstraint(
+                condition=Q(evidence_received=False) | Q(checked=True), name="evidence_received_implies_checked"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item}: {'signed off' if self.signed_off else 'checked' if self.checked else 'open'}"
+
+
+def evidence_storage():
+    """Where photos are kept: STORAGES["evidence"] (the file system under
+    var/media/ by default, S3-compatible object storage in production)."""
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
+class EvidenceType(models.TextChoices):
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+    WEBP = "image/webp", "WebP"
+
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+
+
+class Evidence(models.Model):
+    """A photo proving an item was done, taken on the tablet with the
+    item.checked event it belongs to. The id is made by the device, so an
+    upload retried after a cut finds the same row. Written once, never
+    changed: the file's name carries its checksum."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    event = models.ForeignKey(
+        CheckoffEvent, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("check-off event")
+    )
+    # The event's enrollment and item, kept here so that scoping and the
+    # enrollment's payload read one table.
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("enrollment")
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("item"))
+    file = models.FileField(_("file"), storage=evidence_storage, max_length=200)
+    content_type = models.CharField(_("type"), max_length=20, choices=EvidenceType.choices)
+    size = models.PositiveIntegerField(_("size in bytes"), validators=[MaxValueValidator(MAX_EVIDENCE_BYTES)])
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    taken_at = models.DateTimeField(_("taken at"), validators=[values.validate_device_time])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        verbose_name = _("evidence photo")
+        verbose_name_plural = _("evidence photos")
+        constraints = [
+            models.CheckConstraint(condition=Q(content_type__in=EvidenceType.values), name="evidence_type_valid"),
+            models.CheckConstraint(condition=Q(size__lte=MAX_EVIDENCE_BYTES), name="evidence_size_limit"),
+            models.CheckConstraint(condition=values.device_time_q("taken_at"), name="evidence_time_representable"),
+        ]
+        indexes = [models.Index(fields=["enrollment", "item"], name="evidence_enrollment_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.enrollment}): {self.id}"
 
 
 class ReminderLog(models.Model):

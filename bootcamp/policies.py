@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from installer_ops.policies import installers_visible_to, is_system_or_admin, pods_led_by
 from installer_ops.roles import Role, role_of
 
-from .models import Cohort, Enrollment, Program
+from .models import CheckoffEvent, Cohort, Enrollment, EventType, Evidence, Program
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
@@ -67,3 +67,18 @@ def can_sign_off(actor, enrollment: Enrollment) -> bool:
     if is_system_or_admin(actor):
         return True
     return role_of(actor) == Role.LEAD and installers_visible_to(actor).filter(pk=enrollment.installer_id).exists()
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    """Photos are seen by whoever may see their enrollment: the installer,
+    their pod's lead, administrators. Executives read aggregates only, so
+    no photo reaches them (installers_visible_to excludes them)."""
+    return Evidence.objects.filter(enrollment__in=enrollments_visible_to(user))
+
+
+def events_taking_evidence_of(user) -> QuerySet[CheckoffEvent]:
+    """The check-offs a person may attach photos to: their own item.checked
+    events. Anyone else's answers as unknown (404), never as forbidden."""
+    if not getattr(user, "is_authenticated", False):
+        return CheckoffEvent.objects.none()
+    return CheckoffEvent.objects.filter(actor=user, type=EventType.CHECKED)

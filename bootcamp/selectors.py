@@ -245,14 +245,22 @@ def item_states_of(enrollment: Enrollment) -> dict[int, ItemState]:
 # --- the API's read shape ----------------------------------------------------------------
 
 
+def _row_done(row: dict) -> bool:
+    return is_item_done(
+        checked=row["checked"],
+        signed_off=row["signed_off"],
+        needs_signoff=row["needs_signoff"],
+        needs_evidence=row["needs_evidence"],
+        evidence_received=not row["awaiting_evidence"] and row["checked"],
+    )
+
+
 def _waiting_for_signoff(item_rows: list[dict]) -> bool:
     """ModuleProgress.waiting_for_signoff on the read shape's item rows."""
-    open_rows = [
-        r
-        for r in item_rows
-        if not is_item_done(checked=r["checked"], signed_off=r["signed_off"], needs_signoff=r["needs_signoff"])
-    ]
-    return bool(open_rows) and all(r["checked"] and r["needs_signoff"] for r in open_rows)
+    open_rows = [r for r in item_rows if not _row_done(r)]
+    return bool(open_rows) and all(
+        r["checked"] and r["needs_signoff"] and not r["awaiting_evidence"] for r in open_rows
+    )
 
 
 def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
@@ -274,7 +282,14 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                 state = states.get((enrollment.pk, item.pk))
                 checked = bool(state and state.checked)
                 signed_off = bool(state and state.signed_off)
-                done += is_item_done(checked=checked, signed_off=signed_off, needs_signoff=item.needs_signoff)
+                evidence_received = bool(state and state.evidence_received)
+                done += is_item_done(
+                    checked=checked,
+                    signed_off=signed_off,
+                    needs_signoff=item.needs_signoff,
+                    needs_evidence=item.needs_evidence,
+                    evidence_received=evidence_received,
+                )
                 total += 1
                 item_rows.append(
                     {
@@ -287,6 +302,9 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                         "checked": checked,
                         "signed_off": signed_off,
                         "rejection_comment": state.rejection_comment if state else "",
+                        # The check a photo must belong to, and whether one is still to arrive.
+                        "checked_event": str(state.checked_event) if state and state.checked_event else None,
+                        "awaiting_evidence": checked and item.needs_evidence and not evidence_received,
                     }
                 )
             module_rows.append(
@@ -294,10 +312,7 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                     "id": outline.module.pk,
                     "title": outline.module.title,
                     "due_on": module_due_on(enrollment.cohort, outline.module),
-                    "complete": all(
-                        is_item_done(checked=r["checked"], signed_off=r["signed_off"], needs_signoff=r["needs_signoff"])
-                        for r in item_rows
-                    ),
+                    "complete": all(_row_done(r) for r in item_rows),
                     "waiting_for_signoff": _waiting_for_signoff(item_rows),
                     "items": item_rows,
                 }

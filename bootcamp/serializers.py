@@ -16,6 +16,10 @@ class ItemStateSerializer(serializers.Serializer):
     checked = serializers.BooleanField()
     signed_off = serializers.BooleanField()
     rejection_comment = serializers.CharField(allow_blank=True)
+    checked_event = serializers.UUIDField(
+        allow_null=True, help_text="The item.checked event the current check rests on: a photo must belong to it."
+    )
+    awaiting_evidence = serializers.BooleanField(help_text="Checked, and the photo it needs has not arrived yet.")
 
 
 class ModuleStateSerializer(serializers.Serializer):

@@ -40,6 +40,8 @@ class FoldedState:
     signed_off: bool = False
     rejection_comment: str = ""
     changed_at: datetime.datetime | None = None
+    # The item.checked event the current check rests on (its photos count).
+    checked_event_id: uuid.UUID | None = None
 
 
 def event_order(event) -> tuple:
@@ -47,16 +49,20 @@ def event_order(event) -> tuple:
     return (event.effective_at, event.id.int if isinstance(event.id, uuid.UUID) else uuid.UUID(str(event.id)).int)
 
 
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def apply_event(state: FoldedState, event) -> FoldedState:
     """One step of the fold. Rules: a signed-off item stays checked whatever
     the installer does; a sign-off counts only for a checked item; a
     rejection reopens the item (unchecked, not signed off) with its comment."""
     if event.type == CHECKED and not state.checked:
-        return FoldedState(True, False, state.rejection_comment, event.effective_at)
+        return FoldedState(True, False, state.rejection_comment, event.effective_at, _uuid(event.id))
     if event.type == UNCHECKED and state.checked and not state.signed_off:
         return FoldedState(False, False, state.rejection_comment, event.effective_at)
     if event.type == SIGNED_OFF and state.checked and not state.signed_off:
-        return FoldedState(True, True, "", event.effective_at)
+        return FoldedState(True, True, "", event.effective_at, state.checked_event_id)
     if event.type == REJECTED and state.checked:
         return FoldedState(False, False, event.comment, event.effective_at)
     return state

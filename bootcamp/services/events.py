@@ -19,7 +19,7 @@ from installer_ops.policies import require
 from installer_ops.sync import SyncResult
 
 from .. import policies
-from ..models import CheckoffEvent, Enrollment, EventType, Item, ItemState
+from ..models import CheckoffEvent, Enrollment, EventType, Evidence, Item, ItemState
 from ..state import FoldEvent, effective_time, fold_item_events
 
 INSTALLER_EVENT_TYPES = {EventType.CHECKED.value, EventType.UNCHECKED.value}
@@ -191,7 +191,7 @@ def _current_states(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
 
 def item_states_refresh(*, pairs: set[tuple[int, int]]) -> None:
     """Rewrite the cached state of these (enrollment, item) pairs from their
-    full event history: two queries whatever the number of pairs."""
+    full event history and photos: three queries whatever the number of pairs."""
     if not pairs:
         return
     history = defaultdict(list)
@@ -201,24 +201,44 @@ def item_states_refresh(*, pairs: set[tuple[int, int]]) -> None:
     for enrollment_id, item_id, event_id, type_, effective_at, comment in events:
         if (enrollment_id, item_id) in pairs:
             history[(enrollment_id, item_id)].append(FoldEvent(event_id, type_, effective_at, comment))
-    rows = []
-    for enrollment_id, item_id in pairs:
-        state = fold_item_events(history[(enrollment_id, item_id)])
-        rows.append(
-            ItemState(
-                enrollment_id=enrollment_id,
-                item_id=item_id,
-                checked=state.checked,
-                signed_off=state.signed_off,
-                rejection_comment=state.rejection_comment,
-                changed_at=state.changed_at,
-            )
+    folded = {pair: fold_item_events(history[pair]) for pair in pairs}
+    # Photos count only for the check the state rests on (bootcamp.state).
+    checked_events = {state.checked_event_id for state in folded.values() if state.checked_event_id}
+    with_evidence = (
+        set(
+            Evidence.objects.filter(event_id__in=checked_events)
+            .order_by()
+            .values_list("event_id", flat=True)
+            .distinct()
         )
+        if checked_events
+        else set()
+    )
+    rows = [
+        ItemState(
+            enrollment_id=enrollment_id,
+            item_id=item_id,
+            checked=state.checked,
+            signed_off=state.signed_off,
+            rejection_comment=state.rejection_comment,
+            changed_at=state.changed_at,
+            checked_event=state.checked_event_id,
+            evidence_received=state.checked_event_id in with_evidence,
+        )
+        for (enrollment_id, item_id), state in folded.items()
+    ]
     ItemState.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["enrollment", "item"],
-        update_fields=["checked", "signed_off", "rejection_comment", "changed_at"],
+        update_fields=[
+            "checked",
+            "signed_off",
+            "rejection_comment",
+            "changed_at",
+            "checked_event",
+            "evidence_received",
+        ],  # fmt: skip
     )
 
 

@@ -153,7 +153,7 @@ def test_sync_runs_a_fixed_number_of_queries(api, bootcamp):
             response = sync(api, user, batch)
         assert statuses(response).count("applied") == size
         counts.append(len(context.captured_queries))
-    assert counts == [15, 15]
+    assert counts == [16, 16]
 
 
 def test_a_copy_differing_only_in_device_seq_is_a_duplicate_in_one_batch_as_across_batches(api, bootcamp):
