@@ -107,6 +107,7 @@ urlpatterns = [
     path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),
     path("runbooks/<slug:slug>/v<int:number>/", onboarding_views.runbook_print, name="runbook-print"),
     path("runbooks/<slug:slug>/v<int:number>.pdf", onboarding_views.runbook_pdf, name="runbook-pdf"),
+    path("runbooks/<slug:slug>/v<int:number>/page.css", onboarding_views.runbook_print_css, name="runbook-print-css"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: no inline script

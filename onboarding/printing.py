@@ -69,6 +69,41 @@ def superseded_note(version: DocumentVersion) -> dict | None:
     }
 
 
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal. Everything but ASCII letters and
+    digits is written as a six-digit hex escape, so no title can close the
+    string, the rule or the stylesheet. Spaces are escaped too: CSS swallows
+    one white space after a hex escape."""
+    return '"' + "".join(ch if ch.isascii() and ch.isalnum() else f"\\{ord(ch):06x}" for ch in text) + '"'
+
+
+def page_margin_css(version: DocumentVersion) -> str:
+    """The running header and footer of a browser's printout of `version`.
+
+    print.css draws them from the document with string(), which WeasyPrint
+    has and Chromium lacks; Chromium does draw @page margin boxes with
+    literal content, so the print view links this per-version stylesheet
+    (a file of its own, since the Content Security Policy allows no inline
+    style), written in the same places and fonts as the PDF."""
+    title = css_string(version.document.title)
+    number = css_string(_("Version %(number)s") % {"number": version.number})
+    rules = [
+        "@page {",
+        f"  @top-left {{ content: {title}; }}",
+        f"  @top-right {{ content: {number}; }}",
+        f"  @bottom-left {{ content: {css_string(version.checksum)}; }}",
+        "}",
+    ]
+    if superseded := superseded_note(version):
+        rules += [
+            "@page superseded {",
+            f"  @top-left {{ content: {css_string(superseded['text'])}; }}",
+            f'  @top-right {{ content: {title} "\\A" {number}; }}',
+            "}",
+        ]
+    return "\n".join(rules) + "\n"
+
+
 def document_html(version: DocumentVersion, *, for_pdf: bool) -> str:
     return render_to_string(
         "onboarding/print/document.html",

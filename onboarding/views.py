@@ -26,6 +26,14 @@ def runbook_print(request, slug: str, number: int):
 
 
 @login_required
+def runbook_print_css(request, slug: str, number: int):
+    response = HttpResponse(printing.page_margin_css(_version(slug, number)), content_type="text/css; charset=utf-8")
+    # A version's text never changes, but it may be superseded at any time.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
 def runbook_pdf(request, slug: str, number: int):
     version = _version(slug, number)
     response = HttpResponse(printing.document_pdf(version), content_type="application/pdf")

@@ -30,6 +30,7 @@ OPEN = {
     # Organisation-wide reference data: the same for every role.
     "geography-list", "geography-detail", "vertical-list", "vertical-detail", "pod-list", "pod-detail",
     "program-list", "program-detail", "runbook-list", "runbook-detail", "runbook-print", "runbook-pdf",
+    "runbook-print-css",
     # Programs are the organisation's templates: leads and admins author them (the policy decides).
     "program-versions",
     # The current runbook and playbook, the same for every installer (the tablet keeps them offline).

@@ -146,3 +146,39 @@ def test_the_print_view_is_styled_under_the_csp_and_an_old_version_points_to_the
     banner.get_by_role("link", name="Read the current version (v2)").click()
     expect(page).to_have_url(f"{page.url.split('/runbooks/')[0]}/runbooks/field-runbook/v2/")
     expect(page.get_by_role("note")).to_have_count(0)
+
+
+def pdf_pages(pdf) -> list[str]:
+    """The text of each page of a PDF (pdftotext separates pages by form feeds)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def test_the_browsers_printout_carries_the_running_header_on_every_page(page, tmp_path):
+    """Chromium has no string(): the print view links a per-version
+    stylesheet that fills the page margins with the title, version and
+    checksum, and a superseded copy's note, as the PDF has them."""
+    _profile, (runbook_v1, _playbook) = load_reference_data()
+    InstallerFactory(user__username="rui")
+    log_in(page, "rui", PASSWORD)
+    page.goto("/runbooks/field-runbook/v1/")
+    page.emulate_media(media="print")
+    pdf = tmp_path / "v1.pdf"
+    page.pdf(path=pdf, prefer_css_page_size=True)
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 2, "the runbook prints on several pages"
+    for number, text in enumerate(pages, start=1):
+        assert "Field installation runbook" in text, f"page {number} has no title in its header"
+        assert "Version 1" in text, f"page {number} has no version"
+        assert runbook_v1.checksum in text.replace(" ", ""), f"page {number} has no checksum"
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Superseded" not in text
+
+    services.document_publish(actor=None, document=runbook_v1.document, body=runbook_v1.body + "\n\n## 10. New\n\nx\n")
+    page.reload()
+    page.pdf(path=pdf, prefer_css_page_size=True)
+    pages = pdf_pages(pdf)
+    for number, text in enumerate(pages, start=1):
+        assert "Superseded by v2 on" in text, f"page {number} of the old version does not say it is superseded"
+        assert "Field installation runbook" in text
+    page.emulate_media(media="screen")

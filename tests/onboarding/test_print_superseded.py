@@ -114,3 +114,11 @@ def test_the_print_view_of_an_old_version_has_a_banner_linking_the_current_one(c
     assert '<a href="/runbooks/field-runbook/v2/">Read the current version (v2)</a>' in old
     current = client.get("/runbooks/field-runbook/v2/").content.decode()
     assert "Superseded" not in current and "superseded-banner" not in current
+
+
+def test_the_print_views_margin_stylesheet_escapes_what_it_quotes():
+    """A title is written into CSS as a string: quotes, backslashes and a
+    closing tag cannot end the string or the rule, and no space is lost."""
+    assert printing.css_string('A "b" \\ </style> }') == (
+        '"A\\000020\\000022b\\000022\\000020\\00005c\\000020\\00003c\\00002fstyle\\00003e\\000020\\00007d"'
+    )
