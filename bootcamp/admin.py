@@ -7,16 +7,19 @@ goes through program_version_publish."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from installer_ops.admin import HistoryAdmin
 from installer_ops.page_errors import DOMAIN_ERRORS, domain_error_text
 
+from .evidence_selectors import evidence_url
 from .models import (
     CheckoffEvent,
     Cohort,
     Enrollment,
+    Evidence,
     Item,
     ItemState,
     Module,
@@ -145,6 +148,43 @@ class ItemStateAdmin(HistoryAdmin):
     search_fields = ("enrollment__installer__employee_id", "enrollment__installer__user__name", "item__title")
     list_select_related = ("item", "enrollment__installer__user", "enrollment__cohort")
     raw_id_fields = ("enrollment", "item")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(HistoryAdmin):
+    """Photos are history: stored once by the tablet's upload, never edited.
+    The list shows no thumbnails (one image request per row); the object page
+    links to the photo through the API, which checks who may see it, rather
+    than to the storage's own URL."""
+
+    list_display = ("id", "item", "enrollment", "size", "taken_at")
+    list_filter = ("content_type",)
+    search_fields = ("=id", "=event__id", "enrollment__installer__employee_id", "enrollment__installer__user__name")
+    list_select_related = ("item", "enrollment__installer__user", "enrollment__cohort")
+    date_hierarchy = "taken_at"
+    fields = (
+        "id",
+        "photo",
+        "event",
+        "enrollment",
+        "item",
+        "content_type",
+        "size",
+        "sha256",
+        "taken_at",
+        "uploaded_by",
+        "received_at",
+        "stored_as",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def photo(self, evidence):
+        return format_html('<a href="{}">{}</a>', evidence_url(evidence.pk), _("Open the photo"))
+
+    @admin.display(description=_("stored as"))
+    def stored_as(self, evidence):
+        return evidence.file.name
 
 
 @admin.register(ReminderLog)

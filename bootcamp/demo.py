@@ -17,6 +17,7 @@ from installer_ops.sync import sync_batch_apply
 
 from . import services
 from .calendar import nth_working_day
+from .demo_photos import demo_photos_store
 from .models import Cohort, ProgramVersion
 from .selectors import version_outlines
 
@@ -36,6 +37,9 @@ def seed_bootcamp(organisation: DemoOrganisation, today: datetime.date) -> None:
     spec = services.program_version_spec(first)
     revision = data["revision"]
     spec["modules"][revision["module"] - 1]["items"].append(revision["add_item"])
+    for change in revision.get("change_items", []):
+        items = spec["modules"][change["module"] - 1]["items"]
+        next(item for item in items if item["title"] == change["title"]).update(change["set"])
     latest = services.program_version_publish(
         actor=None, version=services.program_version_revise(actor=None, version=first, **spec)
     )
@@ -150,9 +154,15 @@ def _work_through(cohort: Cohort, enrollment, today: datetime.date, *, complete:
                 signoffs.append(item)
     user = enrollment.installer.user
     sync_batch_apply(actor=user, device_id=f"demo-tablet-{enrollment.installer.employee_id}", events=events)
+    # The photos the checks need, uploaded after them; in a running cohort a
+    # few have not arrived yet (the lead's pages show them as awaited).
+    items = {item.pk: item for outline in outlines for item in outline.items}
+    waiting = demo_photos_store(
+        actor=user, checks=events, items=items, arrived=lambda item: complete or rng.random() >= 0.2
+    )
     # The lead of the installer's pod signs off (a cohort may train several pods).
     signer = pods_led_by_user_of(enrollment.installer.pod) or cohort.lead
-    for index, item in enumerate(signoffs):
+    for index, item in enumerate(s for s in signoffs if s.pk not in waiting):
         if not complete and index == 0 and rng.random() < 0.5:
             services.enrollment_signoff_record(
                 actor=signer, enrollment=enrollment, item=item, action="reject", comment=REJECTION

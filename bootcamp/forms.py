@@ -27,6 +27,7 @@ class CohortForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     program_version = forms.ModelChoiceField(
         label=_("Program"),
+        empty_label=_("Choose a program"),
         queryset=ProgramVersion.objects.filter(published_at__isnull=False)
         .select_related("program")
         .order_by("program__title", "-number"),

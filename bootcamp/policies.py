@@ -5,6 +5,7 @@ cohort that also trains other leads' pods."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from installer_ops.models import Installer
 from installer_ops.policies import installers_visible_to, is_system_or_admin, pods_led_by
 from installer_ops.roles import Role, role_of
 
@@ -62,11 +63,33 @@ def can_enrol(actor, cohort: Cohort) -> bool:
     return is_system_or_admin(actor) or (role_of(actor) == Role.LEAD and cohort.lead_id == actor.pk)
 
 
+def installers_signable_by(user) -> QuerySet[Installer]:
+    """Installers whose items `user` signs off: a lead those of the pods they
+    lead, an administrator (or the system) everyone, nobody else."""
+    if is_system_or_admin(user):
+        return Installer.objects.all()
+    if role_of(user) == Role.LEAD:
+        return installers_visible_to(user)
+    return Installer.objects.none()
+
+
+def enrollments_signable_by(user) -> QuerySet[Enrollment]:
+    """Enrollments whose items `user` signs off (the lead's pending sign-offs)."""
+    return Enrollment.objects.select_related("cohort", "installer__user").filter(
+        installer__in=installers_signable_by(user)
+    )
+
+
+def can_sign_off_items(actor) -> bool:
+    """Leads and administrators sign items off (whose: can_sign_off)."""
+    return is_system_or_admin(actor) or role_of(actor) == Role.LEAD
+
+
 def can_sign_off(actor, enrollment: Enrollment) -> bool:
     """The lead of the installer's pod, or an administrator, signs off their items."""
     if is_system_or_admin(actor):
         return True
-    return role_of(actor) == Role.LEAD and installers_visible_to(actor).filter(pk=enrollment.installer_id).exists()
+    return installers_signable_by(actor).filter(pk=enrollment.installer_id).exists()
 
 
 def evidence_visible_to(user) -> QuerySet[Evidence]:

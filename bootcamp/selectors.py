@@ -15,6 +15,7 @@ from installer_ops.models import Stage
 from installer_ops.selectors import installers_matching, installers_visible_to
 
 from .calendar import nth_working_day
+from .evidence_selectors import evidence_rows_for
 from .item_done import AWAITING_SIGNOFF, DONE, is_item_done  # "item done" is defined once there
 from .models import CheckoffEvent, Cohort, Enrollment, Item, ItemState, Module, ProgramVersion
 
@@ -264,14 +265,19 @@ def _waiting_for_signoff(item_rows: list[dict]) -> bool:
 
 
 def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
-    """The read shape of enrollments (docs/architecture.md, API surface) in three
-    queries whatever their number: modules, items, item states."""
+    """The read shape of enrollments (docs/architecture.md, API surface) in four
+    queries whatever their number: modules, items, item states, and the photos
+    of the checks that need one (that last none while no such item is checked)."""
     if not enrollments:
         return []
     outlines = version_outlines({e.cohort.program_version_id for e in enrollments})
     states = {
         (s.enrollment_id, s.item_id): s for s in ItemState.objects.filter(enrollment__in=[e.pk for e in enrollments])
     }
+    asks_for_photo = {item.pk for rows in outlines.values() for o in rows for item in o.items if item.needs_evidence}
+    photos = evidence_rows_for(
+        s.checked_event for s in states.values() if s.checked_event and s.item_id in asks_for_photo
+    )
     shaped = []
     for enrollment in enrollments:
         done = total = 0
@@ -305,6 +311,8 @@ def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
                         # The check a photo must belong to, and whether one is still to arrive.
                         "checked_event": str(state.checked_event) if state and state.checked_event else None,
                         "awaiting_evidence": checked and item.needs_evidence and not evidence_received,
+                        # Photos of the current check only: an earlier check's are history.
+                        "evidence": photos.get(state.checked_event, []) if state and state.checked_event else [],
                     }
                 )
             module_rows.append(

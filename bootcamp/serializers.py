@@ -3,7 +3,29 @@ from rest_framework import serializers
 from installer_ops import values
 from installer_ops.models import Installer, Pod
 
+from .evidence_selectors import evidence_url
 from .models import MAX_COHORT_CAPACITY, MAX_WORKING_DAYS, ItemKind, ProgramVersion
+
+
+class EvidenceRowSerializer(serializers.Serializer):
+    """A photo beside an item (bootcamp/evidence_selectors.py: evidence_rows_for)."""
+
+    id = serializers.UUIDField()
+    url = serializers.CharField(help_text="GET it for the image bytes (GET /api/v1/evidence/{id}).")
+    taken_at = serializers.DateTimeField()
+
+
+class EvidenceSerializer(serializers.Serializer):
+    """A stored photo: the answer of PUT /api/v1/evidence/{id}."""
+
+    id = serializers.UUIDField()
+    url = serializers.SerializerMethodField(help_text="Where the image is served, to those who may see the enrollment.")
+    taken_at = serializers.DateTimeField()
+    event = serializers.UUIDField(source="event_id", help_text="The item.checked event the photo belongs to.")
+    size = serializers.IntegerField(help_text="In bytes.")
+
+    def get_url(self, evidence) -> str:
+        return evidence_url(evidence.pk)
 
 
 class ItemStateSerializer(serializers.Serializer):
@@ -20,6 +42,7 @@ class ItemStateSerializer(serializers.Serializer):
         allow_null=True, help_text="The item.checked event the current check rests on: a photo must belong to it."
     )
     awaiting_evidence = serializers.BooleanField(help_text="Checked, and the photo it needs has not arrived yet.")
+    evidence = EvidenceRowSerializer(many=True, help_text="The photos of the current check (checked_event).")
 
 
 class ModuleStateSerializer(serializers.Serializer):

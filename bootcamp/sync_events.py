@@ -1,12 +1,14 @@
-"""The bootcamp's sync event kind: `item.checked` and `item.unchecked` from
-an installer's tablet, registered with the organisation's sync endpoint
-(installer_ops/sync.py) when the app is ready."""
+"""The bootcamp's sync event kinds, registered with the organisation's sync
+endpoint (installer_ops/sync.py) when the app is ready: `item.checked` and
+`item.unchecked` from an installer's tablet, `item.signed_off` and
+`item.rejected` from a lead's."""
 
 from installer_ops.sync import KindOutcome
 
 from . import selectors, services
 
 ITEM_EVENT_TYPES = ["item.checked", "item.unchecked"]
+FIELD_SIGNOFF_TYPES = ["item.signed_off", "item.rejected"]
 
 
 def enrollment_states_field():
@@ -25,7 +27,21 @@ class ItemEvents:
         return KindOutcome(results=outcome.results, answer={"enrollments": selectors.enrollment_states(enrollments)})
 
 
+class FieldSignoffs:
+    """A lead's sign-offs and rejections from the field, judged as on the web;
+    the answer carries the current state of the enrollments they named whose
+    items the sender signs off."""
+
+    def apply(self, *, actor, device_id, events, received_at) -> KindOutcome:
+        outcome = services.field_signoffs_apply(
+            actor=actor, device_id=device_id, events=events, received_at=received_at
+        )
+        enrollments = list(selectors.enrollments_visible_to(actor).filter(pk__in=outcome.enrollment_ids))
+        return KindOutcome(results=outcome.results, answer={"enrollments": selectors.enrollment_states(enrollments)})
+
+
 def register() -> None:
     from installer_ops import sync
 
     sync.register(ITEM_EVENT_TYPES, ItemEvents(), answer_fields={"enrollments": enrollment_states_field})
+    sync.register(FIELD_SIGNOFF_TYPES, FieldSignoffs(), answer_fields={"enrollments": enrollment_states_field})

@@ -16,6 +16,7 @@ from installer_ops.selectors import pods_led_by, pods_visible_to
 from installer_ops.views import role_required
 
 from . import policies, selectors, services
+from .evidence_selectors import evidence_by_item
 from .forms import CohortForm, SignoffForm, weekend_start_note
 from .models import Cohort, Enrollment, Item
 
@@ -154,6 +155,7 @@ def _item_context(enrollment: Enrollment, item: Item, request) -> dict:
         "enrollment": enrollment,
         "item": item,
         "state": state,
+        "photos": evidence_by_item([state] if state else []).get(item.pk, []),
         "history": history,
         "can_sign": policies.can_sign_off(request.user, enrollment),
     }
@@ -184,13 +186,19 @@ def enrollment_detail(request, enrollment_id: int):
     progress = selectors.enrollments_progress([enrollment])[0]
     states = selectors.item_states_of(enrollment)
     history = selectors.enrollment_history(enrollment)
+    photos = evidence_by_item(states.values())
     today = timezone.localdate()
     modules = [
         {
             "progress": module,
             "overdue": module.overdue_on(today),
             "items": [
-                {"item": item, "state": states.get(item.pk), "history": history.get(item.pk, [])}
+                {
+                    "item": item,
+                    "state": states.get(item.pk),
+                    "photos": photos.get(item.pk, []),
+                    "history": history.get(item.pk, []),
+                }
                 for item in module.outline.items
             ],
         }

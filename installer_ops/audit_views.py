@@ -1,7 +1,7 @@
 """The audit log page for administrators: the same filters as
 GET /api/v1/audit-log/ (its FilterSet, so that the page, the API and the
 CSV export read the same query string), paginated, each change shown as
-field: before → after."""
+field: before → after in words (audit_display.py)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from . import policies
 from .audit_apis import AuditEntryFilter
+from .audit_display import read_changes
 from .models import AuditEntry
 from .roles import Role
 from .views import role_required
@@ -44,19 +45,6 @@ def _page_form(form) -> None:
     form.fields["source"].choices = AuditEntry.Source.choices
 
 
-def change_lines(entry: AuditEntry) -> list[dict]:
-    """{field, before, after} per change (a (before, after) pair), or
-    {field, value} for a recorded value (a creation's fields, a count)."""
-    lines = []
-    for field, value in sorted((entry.changes or {}).items()):
-        # A creation records values, some of them lists (a cohort's pods): not pairs.
-        if entry.action != "create" and isinstance(value, list) and len(value) == 2:
-            lines.append({"field": field, "before": value[0], "after": value[1]})
-        else:
-            lines.append({"field": field, "value": value})
-    return lines
-
-
 @role_required(Role.ADMIN)
 def audit_log(request):
     if not policies.can_read_audit_log(request.user):
@@ -72,8 +60,7 @@ def audit_log(request):
         if kept and key not in ("page", "format"):
             query.setlist(key, kept)
     page = Paginator(filterset.qs if valid else entries.none(), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.change_lines = change_lines(entry)
+    read_changes(page.object_list)
     csv_query = query.copy()
     csv_query["format"] = "csv"
     return render(

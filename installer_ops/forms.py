@@ -31,7 +31,7 @@ class HireForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=150)
     employee_id = forms.CharField(label=_("Employee id"), max_length=40)
     email = forms.EmailField(label=_("Email"), required=False)
-    pod = forms.ModelChoiceField(label=_("Pod"), queryset=Pod.objects.none())
+    pod = forms.ModelChoiceField(label=_("Pod"), queryset=Pod.objects.none(), empty_label=_("Choose a pod"))
     level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int, initial=Level.INSTALLER_1)
     hired_on = forms.DateField(label=_("Hired on"), widget=DateInput)
     hiring_source = forms.ChoiceField(
@@ -41,6 +41,9 @@ class HireForm(forms.Form):
     def __init__(self, *args, pods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["pod"].queryset = pods
+        # A lead of one pod hires into it: no choice to make.
+        if len(only := list(pods[:2])) == 1:
+            self.fields["pod"].initial = only[0].pk
 
 
 class PromoteForm(forms.Form):

@@ -195,6 +195,9 @@ class HiringSource(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     AGENCY = "agency", _("Agency")
     INTERNAL_TRANSFER = "internal_transfer", _("Internal transfer")
+    # A known source that is none of the above (a job board, a walk-in). Blank on
+    # an installer means "not recorded" (hired before hiring was kept here).
+    OTHER = "other", _("Other")
 
 
 class Installer(models.Model):

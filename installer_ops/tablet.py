@@ -1,7 +1,10 @@
-"""The installer's tablet app: the shell page, its service worker and manifest.
+"""The tablet app: the shell page, its service worker and manifest.
 
 The app itself is static (HTML, CSS, JavaScript) and talks to the API; these
-views only serve the shell and describe it to the browser.
+views only serve the shell and describe it to the browser. There is one shell
+per role that has a field app: the installer's checklist and the lead's
+sign-offs. Each carries no one's data (the API scopes the data), so the
+service worker may cache it, once per role (sw.js).
 """
 
 import hashlib
@@ -19,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from .roles import Role
+from .roles import Role, role_of
 from .views import role_required
 
 # Static files of the shell, precached by the service worker.
@@ -33,11 +36,25 @@ SHELL_STATIC = [
     "installer_ops/app/documents.js",
     "installer_ops/app/downloads.js",
     "installer_ops/app/logout.js",
+    "installer_ops/app/photo_view.js",
+    "installer_ops/app/photos.js",
     "installer_ops/app/updates.js",
     "installer_ops/app/app.js",
+    "installer_ops/app/lead.css",
+    "installer_ops/app/lead_view.js",
+    "installer_ops/app/lead_photos.js",
+    "installer_ops/app/lead_app.js",
     "installer_ops/app/icon-192.png",
     "installer_ops/app/icon-512.png",
 ]
+
+
+# The field app of each role that has one; any other role is refused (403).
+SHELL_TEMPLATES = {
+    Role.INSTALLER: "installer_ops/app/shell.html",
+    Role.LEAD: "installer_ops/app/lead_shell.html",
+}
+SHELL_ROLE_HEADER = "X-App-Shell"
 
 
 def shell_urls() -> list[str]:
@@ -56,7 +73,7 @@ def _content_release() -> str:
     for path in SHELL_STATIC:
         with open(finders.find(path), "rb") as handle:
             digest.update(handle.read())
-    for template in ("installer_ops/app/shell.html", "installer_ops/app/sw.js"):
+    for template in (*SHELL_TEMPLATES.values(), "installer_ops/app/sw.js"):
         with open(get_template(template).origin.name, "rb") as handle:
             digest.update(handle.read())
     return digest.hexdigest()[:12]
@@ -68,9 +85,14 @@ def release() -> str:
 
 
 @ensure_csrf_cookie  # the outbox reads the token from the cookie: the cached shell carries none
-@role_required(Role.INSTALLER)
+@role_required(*SHELL_TEMPLATES)
 def app_shell(request):
-    return render(request, "installer_ops/app/shell.html")
+    role = role_of(request.user)
+    response = render(request, SHELL_TEMPLATES[role])
+    # The service worker keeps each role's shell apart by this header, so a
+    # shared tablet never opens one person's shell for another (sw.js).
+    response[SHELL_ROLE_HEADER] = role.value
+    return response
 
 
 @never_cache
@@ -81,6 +103,7 @@ def service_worker(request):
             "release": release(),
             "shell_json": json.dumps(shell_urls()),
             "app_url": reverse("app"),
+            "shell_role_header": SHELL_ROLE_HEADER,
             "idb_url_json": json.dumps(static("vendor/idb/idb.umd.js")),
             "outbox_url_json": json.dumps(static("installer_ops/app/outbox.js")),
         }

@@ -1,14 +1,15 @@
 """The project's URL configuration: the one place that names every app."""
 
-from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from bootcamp import apis as bootcamp_apis
+from bootcamp import evidence_apis, signoff_apis
+from hiring import apis as hiring_apis
 from kpis import apis as kpi_apis
 from kpis import detail_views as kpi_detail_views
 from kpis import field_apis
@@ -18,6 +19,7 @@ from onboarding import person_views, queue_views, tablet_apis
 from onboarding import views as onboarding_views
 
 from . import account_views, apis, audit_apis, audit_views, single_sign_on, sync_apis, tablet, views
+from .api_reference_views import api_docs
 from .health import healthz
 
 router = DefaultRouter()
@@ -38,12 +40,17 @@ router.register("installs", field_apis.InstallViewSet, basename="install")
 router.register("visits", field_apis.VisitViewSet, basename="visit")
 router.register("incidents", field_apis.IncidentViewSet, basename="incident")
 router.register("audits", field_apis.AuditViewSet, basename="audit")
+router.register("requisitions", hiring_apis.RequisitionViewSet, basename="requisition")
+router.register("candidates", hiring_apis.CandidateViewSet, basename="candidate")
 
 api_v1 = [
     path("auth/token/", apis.TokenObtainView.as_view(), name="api-token"),
     path("me/", apis.MeView.as_view(), name="api-me"),
     path("audit-log/", audit_apis.AuditLogView.as_view(), name="api-audit-log"),
     path("sync/", sync_apis.SyncView.as_view(), name="api-sync"),
+    path("signoffs/pending/", signoff_apis.PendingSignoffsView.as_view(), name="api-signoffs-pending"),
+    path("hiring/summary/", hiring_apis.HiringSummaryView.as_view(), name="api-hiring-summary"),
+    path("hiring/rubric/", hiring_apis.HiringRubricView.as_view(), name="api-hiring-rubric"),
     path("kpis/", kpi_apis.KpiListView.as_view(), name="api-kpis"),
     path("kpis/recompute/", kpi_apis.RecomputeView.as_view(), name="api-kpis-recompute"),
     path("kpis/jobs/<uuid:job_id>/", kpi_apis.KpiJobView.as_view(), name="api-kpi-job"),
@@ -51,6 +58,8 @@ api_v1 = [
     path("installers/<int:pk>/clearance/", onboarding_apis.ClearanceView.as_view(), name="api-clearance"),
     path("installers/<int:pk>/packet.pdf", onboarding_apis.PacketView.as_view(), name="api-packet"),
     path("current-documents/", tablet_apis.CurrentDocumentsView.as_view(), name="api-current-documents"),
+    # No trailing slash: the tablet PUTs the photo to /api/v1/evidence/{uuid}.
+    path("evidence/<uuid:evidence_id>", evidence_apis.EvidenceView.as_view(), name="api-evidence"),
     path(
         "enrollments/<int:enrollment_id>/signoffs/",
         bootcamp_apis.EnrollmentSignoffView.as_view(),
@@ -110,14 +119,8 @@ urlpatterns = [
     path("runbooks/<slug:slug>/v<int:number>/page.css", onboarding_views.runbook_print_css, name="runbook-print-css"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script as a file: no inline script
-    # under the CSP. Swagger UI's page carries its own <style>, so inline
-    # styles (never scripts) are allowed on this page alone.
-    path(
-        "api/docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
-        name="api-docs",
-    ),
+    # The API reference: our own page, made from that schema (installer_ops/api_reference.py).
+    path("api/docs/", api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

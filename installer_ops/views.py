@@ -53,7 +53,7 @@ def org_overview(request):
     pods = list(selectors.pods_for_listing(request.user))
     for pod in pods:
         pod.missing_roles = selectors.pod_missing_roles(pod)
-        pod.stage_counts = [getattr(pod, f"count_{s}") for s in current_stages]
+        pod.stage_counts = [(s.label, getattr(pod, f"count_{s}")) for s in current_stages]
     geographies = [(geography, list(group)) for geography, group in groupby(pods, key=lambda p: p.geography)]
     return render(
         request,

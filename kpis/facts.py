@@ -107,7 +107,7 @@ def _first_visits(period: Period, where: Q):
             Cell(when=first.visited_at),
             Cell(first.get_outcome_display()),
             Cell(str(len(revisits)), number=True),
-            Cell(_("yes") if success else _("no")),
+            Cell(_("Yes") if success else _("No")),
         ]
 
     columns = [
@@ -132,7 +132,7 @@ def _audits(period: Period, where: Q):
             Cell(audit.pod.name),
             _person(audit.installer),
             Cell(when=audit.audited_on),
-            Cell(_("passed") if audit.passed else _("failed")),
+            Cell(_("Passed") if audit.passed else _("Failed")),
             Cell(audit.findings),
         ]
 
@@ -149,7 +149,7 @@ def _separations(period: Period, where: Q):
             _person(installer),
             Cell(installer.pod.name),
             Cell(when=installer.left_on),
-            Cell(_("voluntary") if installer.left_voluntarily else _("involuntary")),
+            Cell(_("Voluntary") if installer.left_voluntarily else _("Involuntary")),
         ]
 
     return _("Installers who left in the period"), [_("Installer"), _("Pod"), _("Left on"), _("Kind")], rows, row

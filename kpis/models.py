@@ -238,6 +238,12 @@ class KpiJob(models.Model):
     def __str__(self) -> str:
         return f"KPI job {self.since}–{self.until}: {self.status}"
 
+    @property
+    def grain_labels(self) -> list[str]:
+        """The job's periods as the form names them ("ISO week", not "week")."""
+        labels = dict(Grain.choices)
+        return [str(labels.get(grain, grain)) for grain in self.grains]
+
 
 class KpiTarget(models.Model):
     """The target of a KPI: the organisation's default (scope org) or an override for one scope."""

@@ -11,12 +11,16 @@ from .models import ConfigProfile, DrillScenario
 class KitForm(forms.Form):
     device_serial = forms.CharField(label=_("Device serial"), max_length=64)
     profile = forms.ModelChoiceField(
-        label=_("Configuration profile"), queryset=ConfigProfile.objects.order_by("name", "-version")
+        label=_("Configuration profile"),
+        queryset=ConfigProfile.objects.order_by("name", "-version"),
+        empty_label=_("Choose a profile"),
     )
 
 
 class MentorForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Mentor (Senior Installer or above)"), queryset=None)
+    mentor = forms.ModelChoiceField(
+        label=_("Mentor (Senior Installer or above)"), queryset=None, empty_label=_("Choose a mentor")
+    )
 
     def __init__(self, *args, mentors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,7 +28,7 @@ class MentorForm(forms.Form):
 
 
 class ShadowDayForm(forms.Form):
-    assignment = forms.ModelChoiceField(label=_("Mentor"), queryset=None)
+    assignment = forms.ModelChoiceField(label=_("Mentor"), queryset=None, empty_label=_("Choose the mentor"))
     day = forms.DateField(label=_("Day"), widget=DateInput)
     site = forms.CharField(label=_("Site"), max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -37,7 +41,9 @@ class ShadowDayForm(forms.Form):
 
 class DrillScheduleForm(forms.Form):
     scenario = forms.ModelChoiceField(
-        label=_("Scenario"), queryset=DrillScenario.objects.filter(active=True).order_by("title")
+        label=_("Scenario"),
+        queryset=DrillScenario.objects.filter(active=True).order_by("title"),
+        empty_label=_("Choose a scenario"),
     )
     scheduled_for = forms.DateTimeField(
         label=_("When"), help_text=zone_note(), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

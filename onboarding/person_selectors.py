@@ -111,19 +111,3 @@ def person_history(installer: Installer, enrollment_ids: list[int]) -> QuerySet[
         about |= Q(object_type=Enrollment._meta.model_name, object_id__in=[str(pk) for pk in enrollment_ids])
     return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-id")
 
-
-def change_lines(entry: AuditEntry) -> list[tuple[str, str]]:
-    """An entry's changes as (field, text) for reading: "before → after" for a
-    change, the value for a creation or a named action (as audit.py stores them)."""
-    lines = []
-    for name, value in (entry.changes or {}).items():
-        if isinstance(value, list) and len(value) == 2:  # a (before, after) pair; a stored list of two reads the same
-            text = f"{_shown(value[0])} → {_shown(value[1])}"
-        else:
-            text = _shown(value)
-        lines.append((name.replace("_", " "), text))
-    return lines
-
-
-def _shown(value) -> str:
-    return "—" if value is None or value == "" else str(value)

@@ -16,7 +16,7 @@ from installer_ops.policies import can_change_installer, can_read_person_history
 from installer_ops.roles import Role
 from installer_ops.views import role_required
 
-from . import person_selectors
+from . import person_history, person_selectors
 
 HISTORY_PER_PAGE = 20
 
@@ -34,8 +34,7 @@ def person_page(request, installer_id: int):
     if can_read_person_history(request.user, installer):
         entries = person_selectors.person_history(installer, person.enrollment_ids)
         history = Paginator(entries, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-        for entry in history.object_list:
-            entry.lines = person_selectors.change_lines(entry)
+        person_history.read_entries(history.object_list, installer)
     can_change = not installer.has_left and can_change_installer(request.user, installer)
     return render(
         request,

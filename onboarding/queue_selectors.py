@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from bootcamp.item_done import AWAITING_SIGNOFF
+from bootcamp.evidence_selectors import evidence_rows_for
+from bootcamp.item_done import AWAITING_EVIDENCE, AWAITING_SIGNOFF
 from bootcamp.models import Enrollment, ItemState
 from bootcamp.policies import enrollments_visible_to
 from installer_ops.models import Installer, Stage
@@ -54,6 +55,8 @@ class Section:
 class LeadQueue:
     signoffs: Page
     signoff_groups: list[SignoffGroup]
+    # Checked items that will need the lead's sign-off once their photo arrives.
+    awaiting_photo: Section
     shadow_days: Section
     drills: Section
     kits: Section
@@ -66,6 +69,7 @@ class LeadQueue:
     def empty(self) -> bool:
         return not (
             self.signoffs.paginator.count
+            or self.awaiting_photo.rows
             or self.shadow_days.rows
             or self.drills.rows
             or self.kits.rows
@@ -78,16 +82,15 @@ def _current_installers(user) -> QuerySet[Installer]:
     return installers_visible_to(user).exclude(stage=Stage.LEFT).values("pk")
 
 
-def signoffs_awaiting(user) -> QuerySet[ItemState]:
-    """Items checked by the installer that need a sign-off nobody gave yet
-    (bootcamp.item_done.AWAITING_SIGNOFF), of active enrollments of the
+def _states_of_lead(user, condition) -> QuerySet[ItemState]:
+    """Item states matching `condition` of active enrollments of the
     installers whose items `user` signs off (bootcamp.policies.can_sign_off
     and enrollments_visible_to share the scope)."""
     enrollments = enrollments_visible_to(user).filter(
         withdrawn_at__isnull=True, installer__in=_current_installers(user)
     )
     return (
-        ItemState.objects.filter(AWAITING_SIGNOFF, enrollment__in=enrollments.values("pk"))
+        ItemState.objects.filter(condition, enrollment__in=enrollments.values("pk"))
         .select_related(
             "enrollment__installer__user", "enrollment__installer__pod", "enrollment__cohort", "item__module"
         )
@@ -99,6 +102,18 @@ def signoffs_awaiting(user) -> QuerySet[ItemState]:
             "item__position",
         )
     )
+
+
+def signoffs_awaiting(user) -> QuerySet[ItemState]:
+    """Items checked by the installer, with their photo where one is needed,
+    that need a sign-off nobody gave yet (bootcamp.item_done.AWAITING_SIGNOFF)."""
+    return _states_of_lead(user, AWAITING_SIGNOFF)
+
+
+def photos_awaited(user) -> QuerySet[ItemState]:
+    """Checked items that need the lead's sign-off but whose photo has not
+    arrived from the tablet yet: not signable, shown so the lead knows."""
+    return _states_of_lead(user, AWAITING_EVIDENCE & Q(item__needs_signoff=True))
 
 
 def _section(queryset) -> Section:
@@ -147,11 +162,17 @@ def clearances_expiring(user, today: datetime.date) -> QuerySet[Clearance]:
 
 
 def lead_queue(user, page_number=None) -> LeadQueue:
-    """Everything awaiting `user`: six queries whatever the number of rows."""
+    """Everything awaiting `user`: eight queries whatever the number of rows
+    (seven when no item listed for sign-off asks for a photo)."""
     now = timezone.now()
     today = timezone.localdate()
     signoffs = Paginator(signoffs_awaiting(user), SIGNOFFS_PER_PAGE).get_page(page_number)
     states = list(signoffs.object_list)
+    # The photos beside each item, in one query (bootcamp/evidence_selectors.py),
+    # kept on the state as a prefetch's to_attr would.
+    photos = evidence_rows_for(s.checked_event for s in states if s.item.needs_evidence)
+    for state in states:
+        state.photos = photos.get(state.checked_event, [])
     groups = [
         SignoffGroup(enrollment=rows[0].enrollment, states=rows)
         for rows in (list(g) for _key, g in groupby(states, key=lambda s: s.enrollment_id))
@@ -160,6 +181,7 @@ def lead_queue(user, page_number=None) -> LeadQueue:
     return LeadQueue(
         signoffs=signoffs,
         signoff_groups=groups,
+        awaiting_photo=_section(photos_awaited(user)),
         shadow_days=_section(shadow_days_to_confirm(user)),
         drills=drills,
         kits=_section(kits_to_reprint(user)),

@@ -14,8 +14,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bootcamp.models import Item
+from hiring import services as hiring_services
 from kpis.models import Audit, Incident, Install, KpiJob, KpiTarget, Node, Visit
 from onboarding.models import ShadowDay
+from tests.bootcamp.fixtures import tablet_check
+from tests.bootcamp.photos import photo_for
 from tests.factories import InstallerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,8 @@ OPEN = {
     "lead-program-item-move", "lead-program-item-remove",
     # Organisation-wide KPI targets: read by executives and administrators, set by administrators.
     "kpi-targets",
+    # The hiring rubric (anchors, task library, minimums): the same for everyone; installers are refused.
+    "api-hiring-rubric",
 }  # fmt: skip
 # Lists: what the other pod sees must not include the target's rows.
 LISTS = {
@@ -59,6 +64,10 @@ LISTS = {
     "kpi-recompute",  # executives and administrators recompute; recent jobs name who asked
     "lead-programs",  # lists the cohorts on each version: only those the viewer sees
     "kpi-detail",  # a KPI's page: aggregates, and the facts behind them only from the viewer's pods
+    # Hiring: requisitions and candidates of the pods led (or interviewed for); the summary is counts only.
+    "requisition-list", "candidate-list", "api-hiring-summary",
+    # A lead's pending sign-offs (their pods' installers); installers and executives are refused (403).
+    "api-signoffs-pending",
 }  # fmt: skip
 # The path arguments of list routes that take some.
 LIST_KWARGS = {"kpi-detail": {"code": "first_time_success"}}
@@ -97,6 +106,8 @@ OBJECTS = {
     "api-clearance": (lambda t: {"pk": t.installer.pk}, PERSONAL),
     "api-packet": (lambda t: {"pk": t.installer.pk}, PERSONAL),
     "api-enrollment-signoffs": (lambda t: {"enrollment_id": t.enrollment.pk}, PERSONAL),
+    # A photo (GET; the PUT takes only the caller's own check-offs): seen by whoever sees the enrollment.
+    "api-evidence": (lambda t: {"evidence_id": t.evidence.pk}, PERSONAL),
     "pod-roles": (lambda t: {"pk": t.pod.pk}, None),
     "installer-detail@api": (lambda t: {"pk": t.installer.pk}, PERSONAL),
     "installer-promote@api": (lambda t: {"pk": t.installer.pk}, PERSONAL),
@@ -122,6 +133,14 @@ OBJECTS = {
     "visit-detail": (lambda t: {"pk": t.visit.pk}, None),
     "incident-detail": (lambda t: {"pk": t.incident.pk}, None),
     "audit-detail": (lambda t: {"pk": t.audit.pk}, None),
+    # Hiring: executives and installers see no requisition or candidate at all (aggregates only).
+    "requisition-detail": (lambda t: {"pk": t.requisition.pk}, PERSONAL),
+    "requisition-cancel": (lambda t: {"pk": t.requisition.pk}, PERSONAL),
+    "candidate-detail": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
+    "candidate-stage": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
+    "candidate-interviewers": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
+    "candidate-scorecards": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
+    "candidate-hire": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
 }
 
 
@@ -160,6 +179,13 @@ def target(onboarding):
     o.pod = o.installer.pod
     o.cohort, o.enrollment = o.b.cohort, o.b.enrollment
     o.item = Item.objects.filter(module__version=o.cohort.program_version).first()
+    # An item waiting for the lead's sign-off, so that the pending lists have a row of the target's.
+    o.pending_item = Item.objects.filter(module__version=o.cohort.program_version, needs_signoff=True).first()
+    tablet_check(o.enrollment, o.pending_item)
+    # A photo of the target's: the fixture's program has no item asking for one, so one is made to.
+    Item.objects.filter(pk=o.item.pk).update(needs_evidence=True)
+    tablet_check(o.enrollment, o.item)
+    o.evidence = photo_for(o.enrollment, o.item).evidence
     o.kit = o.issue_kit(acknowledge=False)
     o.shadow_day = ShadowDay.objects.filter(assignment=o.shadow(days=1, confirm=False)).get()
     o.drill = o.drill()
@@ -181,6 +207,13 @@ def target(onboarding):
         since=datetime.date(2025, 1, 1), until=datetime.date(2025, 1, 31), requested_by=o.lead
     )
     o.kpi_target = KpiTarget.objects.create(kpi="mttr", scope="pod", scope_id=o.pod.pk, target=4)
+    # A requisition of the target's pod and a candidate bearing the marker (a namesake applying).
+    o.requisition = hiring_services.requisition_open(
+        actor=o.lead, pod=o.pod, role="installer", fill_by=datetime.date.today() + datetime.timedelta(days=30)
+    )
+    o.candidate = hiring_services.candidate_add(
+        actor=o.lead, requisition=o.requisition, name=MARKER, email="zelda@example.com", source="referral"
+    )
     other_pod = o.b.pod_b
     o.viewers = {
         "lead of another pod": o.b.lead_b,
@@ -317,3 +350,6 @@ def test_the_markers_do_show_to_those_in_scope(client, target):
     assert MARKER in client.get("/org/installers/").content.decode()
     assert "TARGET-NODE" in client.get("/api/v1/nodes/").content.decode()
     assert client.get(f"/api/v1/kits/{target.kit.pk}/").status_code == 200
+    assert client.get(f"/api/v1/evidence/{target.evidence.pk}").status_code == 200
+    assert MARKER in client.get("/api/v1/candidates/").content.decode()
+    assert MARKER in client.get("/api/v1/signoffs/pending/").content.decode()

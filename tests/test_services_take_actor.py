@@ -17,12 +17,14 @@ WRITE_MODULES = [
     "kpis.jobs",
     "kpis.targets",
     "bootcamp.reminders",
+    "hiring.services",
 ]
 SYSTEM_ONLY = {
     "installer_ops.services.role_groups_ensure": "creates the four role groups at set-up; nobody acts",
     "installer_ops.services.pod_role_assign_validate": "pod_role_assign's checks, for the admin form; writes nothing",
     "bootcamp.services.program_version_spec": "reads a version into the shape an edit starts from; writes nothing",
     "bootcamp.services.item_states_refresh": "derived item states, refreshed inside the services that store events",
+    "bootcamp.services.evidence_problem": "whether bytes can be a photo (size, image type); writes nothing",
     "onboarding.services.sha256_of": "a checksum; writes nothing",
     "onboarding.services.onboarding_stage_sync": "the hourly job (and kit issue) moving finished bootcamps on",
     "kpis.importing.read_directory": "reads the import files of a directory; writes nothing",

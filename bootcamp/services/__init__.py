@@ -12,6 +12,7 @@ from .events import (
     item_events_apply,
     item_states_refresh,
 )
+from .field_signoffs import FieldSignoffsOutcome, field_signoffs_apply
 from .program_drafts import (
     draft_item_add,
     draft_item_move,
@@ -34,6 +35,7 @@ from .programs import (
 )
 
 __all__ = [
+    "FieldSignoffsOutcome",
     "ItemEventsOutcome",
     "cohort_create",
     "draft_item_add",
@@ -47,6 +49,7 @@ __all__ = [
     "draft_settings_update",
     "enrollment_bulk_create",
     "enrollment_signoff_record",
+    "field_signoffs_apply",
     "item_events_apply",
     "item_states_refresh",
     "program_create",

@@ -1,5 +1,7 @@
 """Check-off events: an installer's tablet events (through the sync
-registry) and a lead's sign-offs, folded into each item's state."""
+registry) and a lead's sign-offs from the web, folded into each item's state.
+A lead's field sign-offs from a tablet are services/field_signoffs.py; both
+sign-off doors judge by bootcamp/signoff_rules.py."""
 
 import datetime
 import uuid
@@ -12,15 +14,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from installer_ops import values
-from installer_ops.exceptions import DomainConflict
 from installer_ops.models import Installer, User
-from installer_ops.policies import require
 from installer_ops.sync import SyncResult
 
 from .. import policies
 from ..models import CheckoffEvent, Enrollment, EventType, Evidence, Item, ItemState
+from ..signoff_rules import SIGNOFF_ACTIONS, ItemNow, decision_time, signoff_error, signoff_refusal
 from ..state import FoldEvent, effective_time, fold_item_events
+from ..sync_input import Incoming, parse_event, replay_result
 
 INSTALLER_EVENT_TYPES = {EventType.CHECKED.value, EventType.UNCHECKED.value}
 
@@ -31,64 +32,6 @@ class ItemEventsOutcome:
     # The enrollments the events named that belong to their sender: the ones
     # whose state the sync answer carries.
     enrollment_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Incoming:
-    id: uuid.UUID
-    type: str
-    enrollment_id: int
-    item_id: int
-    occurred_at: datetime.datetime
-    device_id: str
-    device_seq: int | None
-
-
-def _parse_event(raw, device_id: str) -> _Incoming | SyncResult:
-    """One event of the batch, or the reason it cannot be read."""
-    raw_id = raw.get("id") if isinstance(raw, dict) else None
-    try:
-        event_id = uuid.UUID(str(raw_id))
-    except ValueError:
-        return SyncResult(id=str(raw_id), status="rejected", reason="invalid: id is not a UUID")
-    problems = []
-    if raw.get("type") not in INSTALLER_EVENT_TYPES:
-        problems.append("type must be item.checked or item.unchecked")
-    ids = {}
-    for key in ("enrollment", "item"):
-        ids[key] = raw.get(key)
-        if problem := values.integer_problem(ids[key], minimum=1, maximum=values.BIGINT_MAX):
-            problems.append(f"{key} {problem}")
-    occurred_at = None
-    if not isinstance(raw.get("occurred_at"), str):
-        problems.append("occurred_at must be an ISO 8601 time")
-    else:
-        occurred_at, problem = values.parse_iso_datetime(raw["occurred_at"])
-        # A wrong device clock is not a bad value (the receipt time orders the
-        # event), but what is stored must convert to every time zone.
-        problem = problem or values.device_time_problem(occurred_at)
-        if problem:
-            problems.append(f"occurred_at {problem}")
-    seq = raw.get("device_seq")
-    if seq is not None and (problem := values.integer_problem(seq, minimum=0, maximum=values.INT_MAX)):
-        problems.append(f"device_seq {problem}")
-    event_device = raw.get("device_id", device_id)
-    if problem := values.text_problem(event_device, max_length=64):
-        problems.append(f"device_id {problem}")
-    if problems:
-        return SyncResult(id=str(event_id), status="rejected", reason="invalid: " + "; ".join(problems))
-    return _Incoming(event_id, raw["type"], ids["enrollment"], ids["item"], occurred_at, event_device, seq)
-
-
-def _same_content(previous: CheckoffEvent | _Incoming, incoming: _Incoming) -> bool:
-    """A replay whether its original is stored or earlier in the same batch:
-    the device's sequence number and id are not part of an event's content."""
-    return (
-        previous.type == incoming.type
-        and previous.enrollment_id == incoming.enrollment_id
-        and previous.item_id == incoming.item_id
-        and previous.occurred_at == incoming.occurred_at
-    )
 
 
 @transaction.atomic(savepoint=False)  # inside the sync batch's transaction: no savepoint
@@ -105,8 +48,8 @@ def item_events_apply(
     # devices) so that a replay racing its original stores one row.
     installer = Installer.objects.select_for_update().filter(user=actor).first()
 
-    parsed = [_parse_event(raw, device_id) for raw in events]
-    incoming = [p for p in parsed if isinstance(p, _Incoming)]
+    parsed = [parse_event(raw, device_id, types=INSTALLER_EVENT_TYPES) for raw in events]
+    incoming = [p for p in parsed if isinstance(p, Incoming)]
     stored = CheckoffEvent.objects.in_bulk([e.id for e in incoming])
     enrollments = (
         Enrollment.objects.select_related("cohort").in_bulk({e.enrollment_id for e in incoming}) if installer else {}
@@ -115,7 +58,7 @@ def item_events_apply(
     states = _current_states({(e.enrollment_id, e.item_id) for e in incoming})
 
     results: list[SyncResult] = []
-    accepted: dict[uuid.UUID, _Incoming] = {}
+    accepted: dict[uuid.UUID, Incoming] = {}
     to_store: list[CheckoffEvent] = []
     for entry in parsed:
         if isinstance(entry, SyncResult):
@@ -123,14 +66,7 @@ def item_events_apply(
             continue
         previous = stored.get(entry.id) or accepted.get(entry.id)
         if previous is not None:
-            same = _same_content(previous, entry)
-            results.append(
-                SyncResult(
-                    str(entry.id),
-                    "duplicate" if same else "conflict",
-                    "" if same else "an event with this id and other content exists",
-                )
-            )
+            results.append(replay_result(previous, entry))
             continue
         enrollment = enrollments.get(entry.enrollment_id)
         item = items.get(entry.item_id)
@@ -242,38 +178,34 @@ def item_states_refresh(*, pairs: set[tuple[int, int]]) -> None:
     )
 
 
-SIGNOFF_ACTIONS = {"sign_off": EventType.SIGNED_OFF, "reject": EventType.REJECTED}
-
-
 @transaction.atomic
 def enrollment_signoff_record(
     *, actor: User, enrollment: Enrollment, item: Item, action: str, comment: str = ""
 ) -> CheckoffEvent:
     """A lead signs off a checked item, or rejects it with a comment (which
-    reopens it). The lead of the installer's pod (or an administrator); only
-    items that need a sign-off. The event itself is the audit trail."""
-    require(policies.can_sign_off(actor, enrollment), _("Only the installer's lead signs off their items."))
+    reopens it): the lead of the installer's pod (or an administrator), by the
+    rules of bootcamp/signoff_rules.py, which the field sign-offs from a
+    tablet share. The event itself is the audit trail."""
     if action not in SIGNOFF_ACTIONS:
         raise ValidationError({"action": _("Use sign_off or reject.")})
-    if item.module.version_id != enrollment.cohort.program_version_id:
-        raise ValidationError({"item": _("This item is not part of the enrollment's program.")})
-    if not item.needs_signoff:
-        raise ValidationError({"item": _("This item does not need a sign-off.")})
-    if action == "reject" and not comment.strip():
-        raise ValidationError({"comment": _("Say what to redo when rejecting.")})
-    # The same lock as the sync batch: a sign-off and a device's batch never interleave.
-    Installer.objects.select_for_update().filter(pk=enrollment.installer_id).first()
-    state = ItemState.objects.filter(enrollment=enrollment, item=item).first()
-    if state is None or not state.checked:
-        raise DomainConflict(_("The installer has not checked this item off."))
-    if action == "sign_off" and state.signed_off:
-        raise DomainConflict(_("This item is signed off already."))
+    may_sign_off = policies.can_sign_off(actor, enrollment)
+    if may_sign_off:
+        # The same lock as the sync batches (the installer's, a lead's): a
+        # sign-off and a device's batch never interleave.
+        Installer.objects.select_for_update().filter(pk=enrollment.installer_id).first()
+    state = ItemState.objects.filter(enrollment=enrollment, item=item).first() if may_sign_off else None
+    reason = signoff_refusal(
+        may_sign_off=may_sign_off,
+        enrollment=enrollment,
+        item=item,
+        event_type=SIGNOFF_ACTIONS[action],
+        comment=comment,
+        now=ItemNow.of(state),
+    )
+    if reason:
+        raise signoff_error(reason)
     now = timezone.now()
-    # The state checked above may rest on a tablet's check dated up to five
-    # minutes ahead (a clock believed, bootcamp/state.py); the lead acts on
-    # that state, so the decision is ordered after it, never before.
     latest = CheckoffEvent.objects.filter(enrollment=enrollment, item=item).aggregate(at=Max("effective_at"))["at"]
-    effective_at = max(now, latest + datetime.timedelta(microseconds=1)) if latest else now
     event = CheckoffEvent(
         enrollment=enrollment,
         item=item,
@@ -282,7 +214,7 @@ def enrollment_signoff_record(
         device_id="web",
         occurred_at=now,
         received_at=now,
-        effective_at=effective_at,
+        effective_at=decision_time(latest, now),
         comment=comment.strip(),
     )
     event.full_clean()

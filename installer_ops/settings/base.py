@@ -29,14 +29,15 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "csp",
-    # Apps in dependency order: kpis -> onboarding -> bootcamp -> installer_ops.
+    # Apps in dependency order: kpis -> onboarding -> bootcamp -> installer_ops;
+    # hiring -> installer_ops (kpis may read hiring).
     "installer_ops",
     "bootcamp",
     "onboarding",
+    "hiring",
     "kpis",
 ]
 
@@ -297,15 +298,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Organisation, bootcamp, onboarding and KPI records of the field organisation.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # The sidecar serves Swagger UI from our own static files: the docs work offline.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # Tags (the API reference's groups, /api/docs/) are the resource after the
+    # version: "installers", "sync"; without this every operation was "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema enum for the ladder, whatever the field that carries a level.
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "installer_ops.models.LEVEL_CODES",
         "GrainEnum": "kpis.models.Grain",
+        # Hiring's stages, sources and roles beside the installer's stage, the audit's source and the pod's role.
+        "StageEnum": "installer_ops.models.Stage",
+        "CandidateStageEnum": "hiring.models.CandidateStage",
+        "CandidateSourceEnum": "hiring.models.SOURCE_API_CODES",
+        "RequisitionRoleEnum": "hiring.models.RequisitionRole",
     },
 }
 
@@ -355,6 +360,8 @@ NAVIGATION = {
     ],
     "lead": [
         (_("Queue"), "lead-queue"),
+        # The lead's tablet app: the queue's sign-offs, kept for working offline in the field.
+        (_("Field app"), "app"),
         (_("Cohorts"), "lead-cohorts"),
         (_("Programs"), "lead-programs"),
         (_("Onboarding"), "onboarding-board"),

@@ -1,9 +1,13 @@
 """Settings for the test suite. DATABASE_URL and REDIS_URL come from the Makefile."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, REDIS_URL, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
@@ -33,3 +37,22 @@ CACHES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Evidence photos go to a temporary directory of the test run, never into
+# the repository's var/media/ (nor to S3, whatever S3_BUCKET says: the
+# object-storage test sets its own). The first process makes it and removes
+# it at exit; the processes it starts (the e2e app server, Celery workers,
+# xdist workers) inherit it through TEST_MEDIA_ROOT and share it.
+if os.environ.get("TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["TEST_MEDIA_ROOT"])
+else:
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="installer-ops-test-media-"))
+    os.environ["TEST_MEDIA_ROOT"] = str(MEDIA_ROOT)
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+STORAGES = {
+    **STORAGES,
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "evidence"), "base_url": None},
+    },
+}

@@ -91,7 +91,7 @@ def test_malformed_and_unknown_events_are_rejected_one_by_one(api, bootcamp):
             {"id": "not-a-uuid"},
             {**event(b.enrollment, b.items[0]), "occurred_at": "yesterday"},
             {**event(b.enrollment, b.items[0]), "item": foreign_item_id},
-            {**event(b.enrollment, b.items[0]), "type": "item.signed_off"},
+            {**event(b.enrollment, b.items[0]), "type": "item.deleted"},
             event(b.enrollment, b.items[0]),
         ],
     )

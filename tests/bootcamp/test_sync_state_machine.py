@@ -1,13 +1,19 @@
 """The sync protocol as a state machine (docs/architecture.md, Sync protocol).
 
 One installer's two or three tablets record check-offs with right, skewed and
-wrong clocks, and send random subsets of their outboxes through the real
-endpoint, with answers lost on the way back (so they resend), duplicates,
-resends of acknowledged events and now and then an event reusing an id with
-other content; their lead signs items off or rejects them. After every step
-that reached the server, it must hold exactly the events it answered
-`applied`, and each item's cached state must be the fold of those events in
-any order and what the model of tests/bootcamp/sync_model.py predicts.
+wrong clocks, take photos with the check-offs of items that ask for one, and
+send random subsets of their outboxes through the real endpoint, with answers
+lost on the way back (so they resend), duplicates, resends of acknowledged
+events and now and then an event reusing an id with other content; photos
+upload once their event is acknowledged, again, twice in a row, or too early.
+Their lead signs items off or rejects them on the web, and on the lead's own
+tablet, whose queued decisions sync later and are judged when they arrive
+(tests/bootcamp/sync_field_rules.py). After every step that reached the
+server, it must hold exactly the events it answered `applied` and exactly the
+photos it stored, each once and belonging to its check; each item's cached
+state must be the fold of those events in any order and what the model of
+tests/bootcamp/sync_model.py predicts, and an item asking for a photo is
+done only once a photo of its current check arrived.
 """
 
 import datetime
@@ -34,14 +40,16 @@ from hypothesis.stateful import (
 from rest_framework.test import APIClient
 
 from bootcamp import services
-from bootcamp.models import CheckoffEvent, ItemState
+from bootcamp.models import CheckoffEvent, Item, ItemState
 from bootcamp.state import FoldEvent, fold_item_events
 from installer_ops.exceptions import DomainConflict
+from tests.bootcamp.sync_field_rules import SHOTS, FieldRules
 from tests.bootcamp.sync_model import (
     CHECKED,
     CLOCK_SKEWS,
     CLOCKS,
     IN_1990,
+    LEAD_TYPES,
     REJECTED,
     SIGNED_OFF,
     UNCHECKED,
@@ -50,8 +58,10 @@ from tests.bootcamp.sync_model import (
     Stored,
     believed,
     content,
+    decided_at,
     event_id,
     expected_state,
+    lead_refusal,
     reused,
 )
 
@@ -71,10 +81,14 @@ if (profile := os.environ.get("HYPOTHESIS_PROFILE")) and settings.get_current_pr
 
 MIN_EXAMPLES = 200
 
-# The fixture's items 1 and 3 need a sign-off, 0 does not. Three items
-# rather than five: more events per item, so more of them interact.
+# The fixture's items 1 and 3 need a sign-off, 0 does not; the test makes
+# 0 and 1 ask for a photo (0: a photo only, 1: a photo and a sign-off, 3: a
+# sign-off only). Three items rather than five: more events per item, so
+# more of them interact.
 ITEMS = [0, 1, 3]
 SIGNOFF_ITEMS = [1, 3]
+EVIDENCE_ITEMS = [0, 1]
+OTHER_CONTENT = "an event with this id and other content exists"
 TAPS = [CHECKED, CHECKED, UNCHECKED]  # more checks: more to un-check, sign off and reject
 TAP = st.tuples(st.sampled_from(TAPS), st.sampled_from(ITEMS), st.sampled_from(CLOCKS), st.integers(0, 2**64 - 1))
 ANSWER_LOST = st.sampled_from([False, False, False, True])
@@ -91,7 +105,7 @@ def machine_settings() -> settings:
     )
 
 
-class SyncMachine(RuleBasedStateMachine):
+class SyncMachine(FieldRules, RuleBasedStateMachine):
     """Subclassed by the test with `b` (the bootcamp fixture) and two logged-in clients."""
 
     b: object
@@ -110,7 +124,14 @@ class SyncMachine(RuleBasedStateMachine):
         self.stored: dict[uuid.UUID, Stored] = {}  # the events the server should hold
         self.contents: dict[uuid.UUID, tuple] = {}  # and what each says (sync_model.content)
         self.answered_applied: set[uuid.UUID] = set()
-        self.lead_events: set[uuid.UUID] = set()
+        self.lead_events: set[uuid.UUID] = set()  # the lead's on the web
+        # The lead's tablet and the events it recorded; the photos the server should hold.
+        self.lead_device = Device("lead-tablet")
+        self.lead_created: list[dict] = []
+        self.photos: dict[uuid.UUID, object] = {}
+        self.photo_serials: list[int] = []
+        self.evidence_items = {self.b.items[i].pk for i in EVIDENCE_ITEMS}
+        self.signoff_items = {self.b.items[i].pk for i in SIGNOFF_ITEMS}
         # Whether the server may have changed since the invariant last read
         # it: steps that stay on a tablet (recording) leave nothing to re-read.
         self.unchecked_writes = True
@@ -124,23 +145,47 @@ class SyncMachine(RuleBasedStateMachine):
     def signed_off_pks(self) -> list[int]:
         return [self.b.items[i].pk for i in SIGNOFF_ITEMS if self.expected(self.b.items[i].pk).signed_off]
 
-    def predict(self, batch: list[dict], received_at: datetime.datetime) -> list[str]:
-        """Each event's status, updating the model with the accepted ones.
-        An un-check is refused if its item was signed off when the batch began."""
+    def photo_in(self, state: Expected) -> bool:
+        """A photo of the check the item's state rests on has arrived."""
+        return any(photo.event == state.checked_event for photo in self.photos.values())
+
+    def predict(self, batch: list[dict], received_at: datetime.datetime, sender: str) -> list[tuple[str, str]]:
+        """Each event's status and reason, updating the model with the
+        accepted ones. An installer's un-check is refused if its item was
+        signed off when the batch began; a lead's decision is judged on the
+        item's state when it arrives (after the batch's earlier events)."""
         signed_off = set(self.signed_off_pks())
-        statuses = []
+        answers = []
         for raw in batch:
             event_id_ = uuid.UUID(raw["id"])
+            item = raw["item"]
             if event_id_ in self.contents:
-                statuses.append("duplicate" if self.contents[event_id_] == content(raw) else "conflict")
-            elif raw["type"] == UNCHECKED and raw["item"] in signed_off:
-                statuses.append("rejected")
+                same = self.contents[event_id_] == content(raw)
+                answers.append(("duplicate", "") if same else ("conflict", OTHER_CONTENT))
+                continue
+            lead_type = raw["type"] in LEAD_TYPES
+            if lead_type != (sender == "lead"):
+                answers.append(("rejected", "not yours"))
+                continue
+            if lead_type:
+                state = self.expected(item)
+                flags = {"needs_signoff": item in self.signoff_items, "needs_evidence": item in self.evidence_items}
+                reason = lead_refusal(raw["type"], raw["comment"], state, photo_in=self.photo_in(state), **flags)
+                if reason:
+                    answers.append(("rejected", reason))
+                    continue
+                latest = max((e.effective_at for e in self.stored.values() if e.item == item), default=None)
+                effective_at = decided_at(latest, received_at)
+            elif raw["type"] == UNCHECKED and item in signed_off:
+                answers.append(("rejected", "item signed off"))
+                continue
             else:
                 effective_at = believed(datetime.datetime.fromisoformat(raw["occurred_at"]), received_at)
-                self.stored[event_id_] = Stored(event_id_, raw["type"], raw["item"], effective_at)
-                self.contents[event_id_] = content(raw)
-                statuses.append("applied")
-        return statuses
+            comment = raw["comment"].strip() if lead_type else ""
+            self.stored[event_id_] = Stored(event_id_, raw["type"], item, effective_at, comment)
+            self.contents[event_id_] = content(raw)
+            answers.append(("applied", ""))
+        return answers
 
     def tap(self, device: Device, type_: str, item_pk: int, clock: str, order: int, now: datetime.datetime) -> dict:
         """A new event of this tablet, kept in its outbox until answered."""
@@ -159,12 +204,14 @@ class SyncMachine(RuleBasedStateMachine):
         self.created.append(event)
         return event
 
-    def deliver(self, device: Device, batch: list[dict], answer_lost: bool, foreign=None) -> None:
+    def deliver(self, device: Device, batch: list[dict], answer_lost: bool, foreign=None, sender="installer") -> None:
         """Send a batch through the endpoint and check the answer against the
         model. A lost answer (processed, never read by the tablet) leaves the
         outbox as it was. `foreign` is no event of this tablet's (a reused
         id): its answer says nothing about the tablet's own event."""
-        response = self.installer_client.post(
+        client = self.lead_client if sender == "lead" else self.installer_client
+        checked_before = {raw["item"]: self.expected(raw["item"]).checked for raw in batch}
+        response = client.post(
             "/api/v1/sync/",
             {"device_id": device.name, "sent_at": timezone.now().isoformat(), "events": batch},
             format="json",
@@ -175,15 +222,18 @@ class SyncMachine(RuleBasedStateMachine):
         results = body["results"]
         # (5) one result per event, in the order sent.
         assert [r["id"] for r in results] == [raw["id"] for raw in batch]
-        expected = self.predict(batch, datetime.datetime.fromisoformat(body["server_time"]))
-        assert [r["status"] for r in results] == expected, results
+        expected = self.predict(batch, datetime.datetime.fromisoformat(body["server_time"]), sender)
+        assert [(r["status"], r["reason"]) for r in results] == expected, results
         for raw, result in zip(batch, results, strict=True):
             # (3) every refusal says why.
             if result["status"] in ("rejected", "conflict"):
                 assert result["reason"].strip(), result
-            # (4) the only refusal here: an un-check of a signed-off item.
-            if result["status"] == "rejected":
-                assert raw["type"] == UNCHECKED and result["reason"] == "item signed off", result
+            # (4) a lead's sign-off of an item that is not checked now is refused, whatever the
+            # lead saw when deciding (the installer un-checked it, or a rejection reopened it).
+            judged = result["status"] not in ("duplicate", "conflict")  # replays are answered by id first
+            signoff = sender == "lead" and raw["type"] == SIGNED_OFF and raw["item"] in self.signoff_items
+            if signoff and judged and not checked_before[raw["item"]]:
+                assert (result["status"], result["reason"]) == ("rejected", "item not checked"), result
             if result["status"] == "applied":
                 # (1) never applied twice.
                 assert uuid.UUID(result["id"]) not in self.answered_applied, result
@@ -198,12 +248,17 @@ class SyncMachine(RuleBasedStateMachine):
         self.all_devices = [Device(f"tablet-{n}") for n in range(count)]
         return multiple(*self.all_devices)
 
-    @rule(device=devices, taps=st.lists(TAP, min_size=1, max_size=3))
-    def record(self, device, taps):
-        """The installer taps items; the events wait in the outbox."""
+    # A tablet with a full outbox adds nothing new to try: leave the steps to syncing and the lead.
+    @precondition(lambda self: sum(len(d.outbox) for d in self.all_devices) < 8)
+    @rule(device=devices, taps=st.lists(TAP, min_size=1, max_size=3), shots=SHOTS)
+    def record(self, device, taps, shots):
+        """The installer taps items, and takes photos with the check-offs of
+        items that ask for one; events and photos wait on the tablet."""
         now = timezone.now()  # one instant per step: equal times tie alike on every replay
-        for type_, item, clock, order in taps:
-            self.tap(device, type_, self.b.items[item].pk, clock, order, now)
+        for (type_, item, clock, order), photos in zip(taps, shots, strict=False):
+            event = self.tap(device, type_, self.b.items[item].pk, clock, order, now)
+            if type_ == CHECKED and item in EVIDENCE_ITEMS:
+                self.take_photos(device, event, photos, order)
 
     @precondition(lambda self: any(d.outbox or d.acknowledged for d in self.all_devices))
     @rule(device=devices, data=st.data(), answer_lost=ANSWER_LOST, reuse=REUSE)
@@ -220,6 +275,8 @@ class SyncMachine(RuleBasedStateMachine):
             variant = reused(original, reuse, device.name, [item.pk for item in self.b.items])
             batch.insert(data.draw(st.integers(0, len(batch)), label="at"), variant)
         self.deliver(device, batch, answer_lost, foreign=variant)
+        if not answer_lost:
+            self.upload_acknowledged(device, data)
 
     @precondition(lambda self: self.signed_off_pks())
     @rule(device=devices, data=st.data(), answer_lost=ANSWER_LOST)
@@ -247,6 +304,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.unchecked_writes = True
         before = self.expected(item.pk)
         refused = not before.checked or (action == "sign_off" and before.signed_off)
+        # A sign-off needs the photo of the check, where the item asks for one; a rejection does not.
+        refused = refused or (action == "sign_off" and item.pk in self.evidence_items and not self.photo_in(before))
         if via_api:
             response = self.lead_client.post(
                 f"/api/v1/enrollments/{b.enrollment.pk}/signoffs/",
@@ -292,19 +351,23 @@ class SyncMachine(RuleBasedStateMachine):
         history: dict[int, list[FoldEvent]] = {item.pk: [] for item in self.b.items}
         for event_id_, item_id, type_, effective_at, comment in rows:
             history[item_id].append(FoldEvent(event_id_, type_, effective_at, comment))
-        columns = ("item_id", "checked", "signed_off", "rejection_comment", "changed_at")
+        columns = ("item_id", "checked", "signed_off", "rejection_comment", "changed_at", "checked_event")
         states = {row[0]: row[1:] for row in ItemState.objects.filter(enrollment=enrollment).values_list(*columns)}
         # (2) a row for every item with events, and each row is the fold of
-        # its stored events in any order and what the model predicts.
+        # its stored events in any order and what the model predicts, down
+        # to the check it rests on.
         assert set(states) == {item for item, events in history.items() if events}
         for item_pk, events in history.items():
-            cached = states.get(item_pk, Expected().row())
+            cached = states.get(item_pk, (*Expected().row(), None))
             shuffled = list(events)
             random.Random(len(events)).shuffle(shuffled)
             for order in (events, events[::-1], shuffled):
-                folded = fold_item_events(order)
-                assert (folded.checked, folded.signed_off, folded.rejection_comment, folded.changed_at) == cached
-            assert self.expected(item_pk).row() == cached, f"item {item_pk}: {events}"
+                f = fold_item_events(order)
+                assert (f.checked, f.signed_off, f.rejection_comment, f.changed_at, f.checked_event_id) == cached
+            model = self.expected(item_pk)
+            assert (*model.row(), model.checked_event) == cached, f"item {item_pk}: {events}"
+        # (6) every photo stored once, belonging to its check; (7) done only with the photo of the current check.
+        self.check_photos_and_done(enrollment, history)
 
 
 def test_the_sync_protocol_keeps_every_accepted_event_once_and_the_state_its_fold(bootcamp):
@@ -316,6 +379,10 @@ def test_the_sync_protocol_keeps_every_accepted_event_once_and_the_state_its_fol
     # examples' savepoints so that every example finds them.
     installer_client.force_login(bootcamp.installer.user)
     lead_client.force_login(bootcamp.lead_a)
+    # Items 0 and 1 ask for a photo (EVIDENCE_ITEMS).
+    Item.objects.filter(pk__in=[bootcamp.items[i].pk for i in EVIDENCE_ITEMS]).update(needs_evidence=True)
+    for item in bootcamp.items:
+        item.refresh_from_db()
     clients = {"installer_client": installer_client, "lead_client": lead_client}
     machine = type("SyncMachine", (SyncMachine,), {"b": bootcamp, **clients})
     run_state_machine_as_test(machine, settings=machine_settings())

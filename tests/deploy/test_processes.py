@@ -16,7 +16,7 @@ def compose() -> dict:
 
 def test_the_compose_file_runs_the_named_processes_and_nothing_else():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "minio", "minio-setup", "migrate", "web", "worker", "beat"}
     assert services["migrate"]["command"] == processes.MIGRATE
     for name, argv in processes.LONG_RUNNING.items():
         assert services[name]["command"] == argv, name
@@ -42,6 +42,28 @@ def test_make_serve_runs_the_same_commands():
 def test_the_compose_environment_needs_its_secrets_and_holds_none():
     app = compose()["x-app"]["environment"]
     assert app["DJANGO_SETTINGS_MODULE"] == "installer_ops.settings.production"
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS"):
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "S3_SECRET_ACCESS_KEY"):
         assert app[name].startswith("${") and ":?" in app[name], name
     assert "${POSTGRES_PASSWORD:?" in app["DATABASE_URL"]
+    minio = compose()["services"]["minio"]["environment"]
+    assert minio["MINIO_ROOT_PASSWORD"].startswith("${MINIO_ROOT_PASSWORD:?")
+
+
+def test_the_app_keeps_evidence_photos_in_the_composes_minio_bucket():
+    """The S3_* variables of the app point at the MinIO service; a one-off
+    minio-setup makes that bucket, private, and the app's key before the app
+    starts; the photos' storage is not published on any port."""
+    services = compose()["services"]
+    app = compose()["x-app"]["environment"]
+    assert app["S3_ENDPOINT_URL"] == "${S3_ENDPOINT_URL:-http://minio:9000}"
+    assert "minio/minio" in services["minio"]["image"] and "ports" not in services["minio"]
+    setup = services["minio-setup"]
+    assert "minio/mc" in setup["image"] and setup["restart"] == "no"
+    assert setup["depends_on"]["minio"]["condition"] == "service_healthy"
+    script = setup["command"][0]
+    assert 'mc mb --ignore-existing "local/$$S3_BUCKET"' in script
+    assert 'mc anonymous set none "local/$$S3_BUCKET"' in script
+    for name in ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"):
+        assert setup["environment"][name] == app[name], name  # the bucket and key the app uses
+    for name in processes.LONG_RUNNING:
+        assert services[name]["depends_on"]["minio-setup"]["condition"] == "service_completed_successfully"

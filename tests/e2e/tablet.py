@@ -1,6 +1,7 @@
 """Helpers for the tablet scenarios (docs/architecture.md, Sync protocol)."""
 
 import datetime
+import io
 import json
 
 from django.conf import settings
@@ -15,10 +16,17 @@ PASSWORD = "a-tablet-test-pass"  # noqa: S105
 
 
 class Bootcamp:
-    """A running cohort on the default program with one installer enrolled."""
+    """A running cohort on the default program with one installer enrolled.
 
-    def __init__(self):
+    With photos=False (the plain tap scenarios), no item asks for a photo,
+    so that every tap checks at once; with photos=True the program is the
+    fixture's, whose first item needs one."""
+
+    def __init__(self, *, photos: bool = False):
         spec = json.loads((settings.BASE_DIR / "fixtures" / "program_default.json").read_text())
+        for module in spec["modules"] if not photos else []:
+            for item in module["items"]:
+                item["needs_evidence"] = False
         self.version = services.program_load(actor=None, **spec)
         self.pod = PodFactory(name="Berlin Retail")
         self.lead = lead_of(self.pod, password=PASSWORD)
@@ -79,7 +87,11 @@ def tap(page, item, *, checked: bool = True) -> None:
     (durable before shown), so Playwright's check(), which expects the box
     to flip during the click itself, does not apply."""
     box = page.get_by_label(item.title, exact=True)
-    box.click()
+    if checked and item.needs_evidence:
+        # Checking an item that needs a photo is taking one (photo_view.js).
+        photo_input(page, item).set_input_files(photo_payload())
+    else:
+        box.click()
     if checked:
         expect(box).to_be_checked()
     else:
@@ -92,3 +104,22 @@ def screenshots(page, name: str) -> None:
     for width, height in ((390, 844), (820, 1180), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=False)
+
+
+def photo_input(page, item, verb: str = "Take photo"):
+    """The camera control of an item ("Take photo", "Add photo", "Retake photo")."""
+    return page.get_by_label(f"{verb}: {item.title}", exact=True)
+
+
+def photo_payload(width: int = 2400, height: int = 1800, name: str = "label.jpg") -> dict:
+    """A real JPEG, larger than the app keeps (1600 px), as a camera gives it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (32, 96, 128))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 120):
+        draw.rectangle((x, 0, x + 60, height), fill=(240, 200, 40))
+    draw.text((40, 40), "SERIAL 0042-TEST", fill=(0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return {"name": name, "mimeType": "image/jpeg", "buffer": buffer.getvalue()}

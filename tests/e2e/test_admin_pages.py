@@ -83,7 +83,7 @@ def test_targets_recompute_and_audit_log(page):
     expect(page.get_by_text("1 entry", exact=True)).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_contain_text("kpitarget")
-    expect(table).to_contain_text("target: 0.925")
+    expect(table).to_contain_text("Target: 0.925")
     expect(page.get_by_role("link", name="Export CSV")).to_have_attribute(
         "href", "/api/v1/audit-log/?object_type=kpitarget&format=csv"
     )

@@ -45,12 +45,9 @@ ADMIN_VIEW = re.compile(r"^admin:\w+?_(changelist|add|change|delete|history)$")
 LINKS = """() => Array.from(document.querySelectorAll("a[href]"))
   .filter((a) => !a.hasAttribute("download"))
   .map((a) => ({href: a.href, nav: a.closest("header nav") !== null}))"""
-API_DOCS = "/api/docs/"
 SIDEWAYS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
-RENDERED = """() => (!document.getElementById("swagger-ui")
-  || (document.querySelector("#swagger-ui .opblock") !== null
-      && !document.querySelector("#swagger-ui .loading-container")))
-  && (!document.getElementById("checklist") || document.getElementById("checklist").children.length > 0)"""
+RENDERED = """() => (!document.getElementById("checklist") || document.getElementById("checklist").children.length > 0)
+  && (!document.getElementById("signoffs") || document.getElementById("signoffs").children.length > 0)"""
 # axe's WCAG rules do not ask for these (its best-practice rules do): one
 # main landmark for the skip link to land on, and one top heading.
 # Shown ones only: the tablet keeps its other tabs' panels, each with its
@@ -128,23 +125,18 @@ class Walker:
             return None
         if response.status != 200:
             self.problems.append(f"{where}: HTTP {response.status}")
-        # Swagger UI (the API docs) and the tablet's checklist draw themselves
-        # after the load event: check and photograph what a reader sees.
+        # The tablet's checklist (the lead's sign-offs too) draws itself after the load event: check and
+        # photograph what a reader sees.
         page.wait_for_function(RENDERED, timeout=10_000)
         loaded = time.monotonic()
         scroll_width, inner_width = page.evaluate(SIDEWAYS)
         if scroll_width > inner_width:
             self.problems.append(f"{where}: scrolls sideways ({scroll_width}px wide in {inner_width}px)")
-        # Swagger UI (/api/docs/, drf-spectacular's vendored bundle) is not
-        # ours to mend: its badges, nested controls and link sizes fail axe,
-        # and it draws its own landmarks. It is still held to the width,
-        # console and CSP checks; the docs' "not built yet" list says so.
-        if urlsplit(url).path != API_DOCS:
-            mains, headings = page.evaluate(STRUCTURE)
-            if (mains, headings) != (1, 1):
-                self.problems.append(f"{where}: {mains} main landmarks and {headings} h1 headings, not one of each")
-            for line in describe(axe_violations(page)):
-                self.problems.append(f"{where}: axe {line}")
+        mains, headings = page.evaluate(STRUCTURE)
+        if (mains, headings) != (1, 1):
+            self.problems.append(f"{where}: {mains} main landmarks and {headings} h1 headings, not one of each")
+        for line in describe(axe_violations(page)):
+            self.problems.append(f"{where}: axe {line}")
         checked = time.monotonic()
         page.screenshot(path=EVERY_PAGE / self.role / f"{self.shots[url]}-{width}.png", full_page=True)
         spans = (loaded - started, checked - loaded, time.monotonic() - checked)

@@ -1,5 +1,6 @@
 """ "Item done" is one rule: the tablet's itemDone (checklist.js, which counts
-progress offline) agrees with the server's is_item_done on every case."""
+progress offline) agrees with the server's is_item_done on every case,
+evidence photos included."""
 
 import itertools
 import json
@@ -14,14 +15,18 @@ CHECKLIST_JS = Path(__file__).resolve().parents[2] / "installer_ops/static/insta
 
 
 def test_the_tablet_and_the_server_agree_on_when_an_item_is_done(browser):
-    cases = [
-        {"checked": c, "signed_off": s, "needs_signoff": n} for c, s, n in itertools.product([False, True], repeat=3)
+    names = ["checked", "signed_off", "needs_signoff", "needs_evidence", "evidence_received"]
+    cases = [dict(zip(names, values, strict=True)) for values in itertools.product([False, True], repeat=5)]
+    # The tablet reads the server's shape: awaiting_evidence, not evidence_received (bootcamp/selectors.py).
+    items = [
+        {**case, "awaiting_evidence": case["checked"] and case["needs_evidence"] and not case["evidence_received"]}
+        for case in cases
     ]
     page = browser.new_page()
     try:
         page.add_script_tag(content=CHECKLIST_JS.read_text(encoding="utf-8"))
         tablet = page.evaluate(
-            f"{json.dumps(cases)}.map(function (item) {{ return InstallerChecklist.itemDone(item); }})"
+            f"{json.dumps(items)}.map(function (item) {{ return InstallerChecklist.itemDone(item); }})"
         )
     finally:
         page.close()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from bootcamp import services
 from bootcamp.models import CheckoffEvent, Enrollment
 from tests.bootcamp.fixtures import tablet_check
+from tests.bootcamp.photos import photo_for
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import InstallerFactory, PodFactory, lead_of
 
@@ -46,6 +47,7 @@ def test_lead_runs_a_cohort_in_the_browser(page):
     enrollment = Enrollment.objects.get(installer__user__name="Amara Okafor")
     items = list(version.modules.get(position=1).items.order_by("position"))[:2]
     tablet_check(enrollment, *items)
+    photo_for(enrollment, items[0])  # the first item asks for a photo: its upload has arrived
     page.reload()
     row = matrix.get_by_role("row", name="Amara Okafor")
     expect(row).to_contain_text("1 to sign off")

@@ -14,6 +14,7 @@ from installer_ops.models import AuditEntry, Level
 from onboarding.demo import load_reference_data
 from onboarding.models import Clearance, Day1Kit, DrillScenario, OutageDrill, ShadowAssignment, ShadowDay
 from tests.bootcamp.fixtures import tablet_check
+from tests.bootcamp.photos import photo_for
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import InstallerFactory, PodFactory, lead_of
 
@@ -60,6 +61,7 @@ def a_lead_with_a_full_queue():
     enrollments = bootcamp_services.enrollment_bulk_create(actor=None, cohort=cohort, installers=installers)
     for enrollment in enrollments:
         tablet_check(enrollment, items[1], items[2])
+        photo_for(enrollment, items[1])  # the enrolment needs a photo: its upload has arrived
 
     # One of each onboarding task, for the screenshots.
     profile, (runbook, playbook) = load_reference_data()
@@ -103,6 +105,12 @@ def test_a_lead_signs_off_five_items_in_one_go_from_the_queue(page):
     signoffs = page.get_by_role("region", name="Sign-offs awaiting you")
     expect(signoffs.get_by_role("checkbox", name="Sign off", exact=False)).to_have_count(6)
     expect(signoffs.get_by_role("heading", name="Sign-offs awaiting you")).to_contain_text("6")
+    # Each enrolment's photo as a thumbnail that loads, linking to the full photo.
+    photos = signoffs.get_by_role("link", name=f"Photo of “{items[1].title}” taken", exact=False)
+    expect(photos).to_have_count(3)
+    photo = photos.first.get_by_role("img")
+    expect(photo).to_have_attribute("src", photos.first.get_attribute("href"))
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
     expect(page.get_by_role("region", name="Drills to run")).to_contain_text("Overdue")
     expect(signoffs.get_by_role("link", name="Amara Okafor")).to_have_attribute(
         "href", f"/org/installers/{enrollments[0].installer_id}/"

@@ -19,7 +19,7 @@ def test_every_role_sees_its_account_and_a_header_link(client, role):
     user = UserFactory(role=role, name="Ana Example", email="ana@example.com")
     client.force_login(user)
     page = client.get("/accounts/")
-    body = page.content.decode()
+    body = page.content.decode().replace("<wbr>", "")  # the address may wrap after its "@"
     assert page.status_code == 200
     for text in ("Ana Example", "ana@example.com", str(role.label), 'href="/accounts/password_change/"'):
         assert text in body

@@ -1,12 +1,13 @@
-"""The audit log page: the API's filters, paginated, changes as field: old → new,
-an Export CSV link with the same filters; administrators only."""
+"""The audit log page: the API's filters, paginated, changes as field: old → new
+in words, an Export CSV link with the same filters; administrators only."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
-from installer_ops.audit import audit_record
+from installer_ops.audit import audit_record, audit_record_event
 from installer_ops.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,14 @@ def test_an_administrator_reads_every_entry_with_its_changes_readable(client, or
     assert response.status_code == 200
     html = response.content.decode()
     assert "3 entries" in html
+    # Each change in words: the field's label, a level by its name, a date in the page's format.
     assert (
-        '<span class="change-field">level</span>: <span class="before">1</span> → <span class="after">2</span>' in html
+        '<span class="change-field">Level</span>: <span class="before">Installer I</span> → '
+        '<span class="after">Installer II</span>' in html
     )
-    assert '<span class="change-field">effective_on</span>: 2026-02-01' in html
+    assert '<span class="change-field">Effective on</span>: 1 Feb 2026' in html
     # A creation's list is a value, not a before and after.
-    assert '<span class="change-field">pods</span>: [1, 2]' in html
+    assert '<span class="change-field">Pods</span>: 1, 2' in html
     # The installer's name links to their page; a pod does not.
     assert f'<a href="/org/installers/{org.installer_a1.pk}/">{org.installer_a1}</a>' in html
     assert "System" in html
@@ -128,3 +131,76 @@ def test_everyone_but_administrators_gets_a_403(client, org, who):
 def test_an_installer_gets_a_403(client, org):
     client.force_login(org.installer_a1.user)
     assert client.get(URL).status_code == 403
+
+
+def test_values_read_as_the_other_pages_show_them_not_as_stored(client, org):
+    """The page showed "pod: 5", "internal_transfer", "2026-11-22 07:38:42.657382+00:00"
+    and an import's counts as a Python dict: what the audit stores, not what a person reads."""
+    audit_record(
+        actor=org.admin,
+        source="page",
+        action="update",
+        target=org.installer_a1,
+        changes={"pod": (org.pod_a.pk, org.pod_b.pk), "hiring_source": ("", "internal_transfer")},
+    )
+    audit_record(
+        actor=None,
+        source="command",
+        action="schedule drill",
+        target=org.installer_a1,
+        changes={"scheduled_for": "2026-11-22 07:38:42.657382+00:00", "passed": True},
+    )
+    # A mentor is an installer the services record by id under a name that is not a field.
+    audit_record(
+        actor=org.lead_a,
+        source="page",
+        action="assign mentor",
+        target=org.installer_a1,
+        changes={"mentor": org.installer_a2},
+    )
+    audit_record_event(
+        actor=None,
+        action="import",
+        object_type="field data import",
+        object_id="run-1",
+        object_repr="audits, visits",
+        changes={"created": {"audits": 229, "visits": 1352}},
+    )
+    client.force_login(org.admin)
+    html = client.get(URL).content.decode()
+    assert (
+        '<span class="change-field">Pod</span>: <span class="before">Pod A</span> → '
+        '<span class="after">Pod B</span>' in html
+    )
+    assert (
+        '<span class="change-field">Hiring source</span>: <span class="before">—</span> → '
+        '<span class="after">Internal transfer</span>' in html
+    )
+    assert '<span class="change-field">Scheduled for</span>: 22 Nov 2026, 07:38 UTC' in html
+    assert '<span class="change-field">Passed</span>: yes' in html
+    assert f'<span class="change-field">Mentor</span>: {escape(str(org.installer_a2))}' in html
+    assert '<span class="change-field">Created</span>: audits 229, visits 1352' in html
+    table = html[html.index('<table class="audit-table">') : html.index("</table>")]
+    assert "internal_transfer" not in table and "07:38:42" not in table and "{'" not in table
+
+
+def test_naming_records_by_id_costs_one_query_per_kind_of_record(client, org, django_assert_num_queries):
+    client.force_login(org.admin)
+
+    def add(n):
+        for _ in range(n):
+            audit_record(
+                actor=org.admin,
+                source="page",
+                action="update",
+                target=org.installer_a1,
+                changes={"pod": (org.pod_a.pk, org.pod_b.pk)},
+            )
+
+    add(2)
+    client.get(URL)
+    with django_assert_num_queries(6) as small:  # the five of a plain page, and the pods' names
+        client.get(URL)
+    add(30)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(URL)

@@ -37,3 +37,40 @@ def test_check_deploy_reports_nothing():
     result = manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=key, ALLOWED_HOSTS="ops.example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_reports_nothing_with_evidence_in_object_storage():
+    """The S3_* variables docker-compose.yml sets (MinIO): still clean, and
+    the photos' storage is S3 with private objects."""
+    key = "k7#Qz!p2Lr9@vW4s^Tn8&yB1x$Hc6*Jm3%Fd5(Gq0)Ue-Ra+Zo=Ni_Pl~Ks"
+    s3 = {
+        "S3_BUCKET": "installer-ops-evidence",
+        "S3_ENDPOINT_URL": "http://minio:9000",
+        "S3_REGION": "us-east-1",
+        "S3_PREFIX": "evidence",
+        "S3_ACCESS_KEY_ID": "installer-ops-app",
+        "S3_SECRET_ACCESS_KEY": "not-a-real-secret-for-tests",
+    }
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=key, ALLOWED_HOSTS="ops.example.com", **s3
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    shown = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; e = settings.STORAGES['evidence']; "
+        "print(e['BACKEND'], e['OPTIONS']['default_acl'], e['OPTIONS']['location'])",
+        SECRET_KEY=key,
+        ALLOWED_HOSTS="ops.example.com",
+        **s3,
+    )
+    assert shown.stdout.split()[-3:] == ["storages.backends.s3.S3Storage", "None", "evidence"], shown.stderr
+
+
+def test_production_refuses_half_an_s3_key():
+    result = manage(
+        "check", SECRET_KEY="x" * 60, ALLOWED_HOSTS="ops.example.com", S3_BUCKET="b", S3_ACCESS_KEY_ID="only-this"
+    )
+    assert result.returncode != 0
+    assert "Set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY" in result.stderr

@@ -51,8 +51,12 @@ def test_service_worker_and_manifest(client, settings):
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
 
 
-def test_the_app_is_for_installers(client, org):
-    client.force_login(org.lead_a)
-    assert client.get("/app/").status_code == 403
+def test_the_app_is_for_installers_and_leads(client, org):
+    """Each with their own shell (tests/installer_ops/test_lead_shell.py); anyone else is refused."""
     client.force_login(org.installer_a1.user)
     assert client.get("/app/").status_code == 200
+    client.force_login(org.lead_a)
+    assert client.get("/app/").status_code == 200
+    for other in (org.executive, org.admin):
+        client.force_login(other)
+        assert client.get("/app/").status_code == 403

@@ -4,6 +4,7 @@ filter, time in the column on each card, the early kits shown, and a fixed
 number of queries whatever the number of cards."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -155,3 +156,14 @@ def test_the_board_runs_the_same_queries_for_2_and_20_cards(client, onboarding, 
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(BOARD, {"q": "Person"}).content.decode()
     assert page.count('class="board-card') == 20
+
+
+def test_a_card_that_entered_its_column_today_says_so_rather_than_0_days(client, onboarding):
+    """The board read "waiting for the kit for 0 days" and "cleared 0 days ago"."""
+    o = onboarding
+    _clear(o, _newcomer(o, "Tina Today"), days_ago=0)
+    client.force_login(o.lead)
+    page = client.get(BOARD).content.decode()
+    assert "cleared today" in page
+    assert not re.search(r"\b0 days", page)
+

@@ -110,3 +110,13 @@ def test_kit_rules(api, onboarding):
         f"/api/v1/kits/{kit.pk}/acknowledge/", {"version": o.runbook_v1.pk}, format="json"
     )
     assert mine.status_code == 200 and mine.json()["runbook_acknowledged_at"]
+
+
+def test_the_runbook_list_names_a_document_once_and_its_rows_stack_on_a_phone(client, onboarding):
+    """The list read "Incident playbook Incident playbook"; at 390 px its Print
+    column, the one a person came for, was cut off at the edge."""
+    o = onboarding
+    client.force_login(o.lead)
+    page = client.get("/runbooks/").content.decode()
+    assert "Incident playbook <small" not in page
+    assert page.count('class="stack-phone"') == 2 and 'data-label="Print"' in page

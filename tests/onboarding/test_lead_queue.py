@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bootcamp import services as bootcamp_services
-from bootcamp.models import ItemState, Program
+from bootcamp.evidence_selectors import evidence_url
+from bootcamp.models import Evidence, ItemState, Program
 from installer_ops.models import Level, Stage
 from installer_ops.roles import Role
 from onboarding.demo import load_reference_data
 from onboarding.models import Clearance, Day1Kit, DrillOutcome, DrillScenario, OutageDrill, ShadowAssignment, ShadowDay
 from tests.bootcamp.fixtures import tablet_check
+from tests.bootcamp.photos import photo_for
 from tests.factories import InstallerFactory, PodFactory, UserFactory, lead_of
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +51,11 @@ class World:
         self.lead_a, self.lead_b = lead_of(self.pod_a), lead_of(self.pod_b)
         self.serial = 0
 
-    def fill(self, pod, lead, n: int, prefix: str):
+    def fill(self, pod, lead, n: int, prefix: str, photos: bool = True):
         """n rows of each kind in `pod`: items awaiting sign-off, shadow days
-        to confirm, drills to run, kits to reprint, clearances expiring."""
+        to confirm, drills to run, kits to reprint, clearances expiring. The
+        item checked needs a photo: its upload has arrived, unless `photos`
+        is False (then the item waits for it, and is not signable yet)."""
         installers = [InstallerFactory(pod=pod, user__name=f"{prefix} {i:02d}") for i in range(n)]
         mentor = InstallerFactory(pod=pod, level=Level.SENIOR_INSTALLER, user__name=f"{prefix} Mentor")
         cohort = bootcamp_services.cohort_create(
@@ -67,6 +71,8 @@ class World:
         now = timezone.now()
         for i, (installer, enrollment) in enumerate(zip(installers, enrollments, strict=True)):
             tablet_check(enrollment, self.items[1])
+            if photos:
+                photo_for(enrollment, self.items[1])
             assignment = ShadowAssignment.objects.create(installer=installer, mentor=mentor, assigned_by=lead)
             ShadowDay.objects.create(assignment=assignment, day=timezone.localdate(), site=f"Site {i}")
             OutageDrill.objects.create(
@@ -107,6 +113,7 @@ def sizes(queue) -> list[int]:
         len(queue.drills.rows),
         len(queue.kits.rows),
         len(queue.clearances.rows),
+        len(queue.awaiting_photo.rows),
     ]
 
 
@@ -115,17 +122,20 @@ def test_the_queue_runs_the_same_queries_for_2_and_for_20_rows_of_each_kind(
     client, world, who, django_assert_num_queries
 ):
     user = world.lead_a if who == "lead" else UserFactory(role=Role.ADMIN)
+    # Half the installers' photos have arrived (signable, with thumbnails), half not (waiting).
     world.fill(world.pod_a, world.lead_a, 2, "Early")
+    world.fill(world.pod_a, world.lead_a, 2, "Early waiting", photos=False)
     client.force_login(user)
     client.get(URL)  # the session's first touches are not the page's
     with CaptureQueriesContext(connection) as small:
         response = client.get(URL)
-    assert sizes(response.context["queue"]) == [2] * 5
+    assert sizes(response.context["queue"]) == [2, 4, 4, 4, 4, 2]
 
     world.fill(world.pod_a, world.lead_a, 18, "Later")
+    world.fill(world.pod_a, world.lead_a, 18, "Later waiting", photos=False)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(URL)
-    assert sizes(response.context["queue"]) == [20] * 5
+    assert sizes(response.context["queue"]) == [20, 40, 40, 40, 40, 20]
     assert len(small.captured_queries) <= 15
 
 
@@ -146,6 +156,7 @@ def test_another_leads_pods_never_appear(client, world):
         actor=None, cohort=shared, installers=[InstallerFactory(pod=world.pod_b, user__name="Theirs Crossing")]
     )
     tablet_check(crossing, world.items[1])
+    photo_for(crossing, world.items[1])
 
     client.force_login(world.lead_a)
     body = client.get(URL).content.decode()
@@ -237,7 +248,11 @@ def test_each_entry_links_to_where_it_is_done(client, world):
     assert f'href="{reverse("onboarding-installer", args=[person.pk])}"' in body
     assert f'href="{reverse("lead-enrollment", args=[enrollment.pk])}#item-{world.items[1].pk}"' in body
     assert f'value="{enrollment.pk}:{world.items[1].pk}"' in body
-    assert "Photo required" in body  # the item needs evidence; photos are not stored yet
+    # The item needs evidence: its photo as a thumbnail linking to the full photo.
+    photo = Evidence.objects.get(enrollment=enrollment, item=world.items[1])
+    url = evidence_url(photo.pk)
+    assert f'<a href="{url}"><img src="{url}"' in body
+    assert f"Photo of “{world.items[1].title}” taken" in body
 
 
 def test_an_empty_queue_says_so(client, world):
@@ -295,3 +310,31 @@ def test_a_bad_page_number_shows_the_first_or_last_page(client, world):
     client.force_login(world.lead_a)
     for page in ("x", "0", "99999999999999999999", "-3"):
         assert client.get(URL, {"page": page}).status_code == 200
+
+
+def test_an_item_whose_photo_has_not_arrived_is_shown_waiting_and_is_not_signable(client, world):
+    _arrived, with_photo = world.fill(world.pod_a, world.lead_a, 1, "Arrived")
+    _waiting, without = world.fill(world.pod_a, world.lead_a, 1, "Waiting", photos=False)
+    item = world.items[1]
+    client.force_login(world.lead_a)
+    response = client.get(URL)
+    queue, body = response.context["queue"], response.content.decode()
+
+    assert [g.installer.name for g in queue.signoff_groups] == ["Arrived 00"]
+    assert [(s.enrollment_id, s.item_id) for s in queue.awaiting_photo.rows] == [(without[0].pk, item.pk)]
+    assert f'value="{without[0].pk}:{item.pk}"' not in body  # no box to tick
+    assert f'value="{with_photo[0].pk}:{item.pk}"' in body
+    assert "Waiting for the photo" in body
+    assert f'href="{reverse("lead-enrollment", args=[without[0].pk])}#item-{item.pk}"' in body
+
+    # Ticked anyway (a stale page): refused with the reason, nothing signed.
+    response = client.post(reverse("lead-queue-signoffs"), {"signoff": [f"{without[0].pk}:{item.pk}"]}, follow=True)
+    assert "The photo has not arrived yet" in response.content.decode()
+    assert not ItemState.objects.get(enrollment=without[0], item=item).signed_off
+
+    # Once it arrives the item moves to the sign-offs, with its thumbnail.
+    photo_for(without[0], item)
+    queue = client.get(URL).context["queue"]
+    assert [g.installer.name for g in queue.signoff_groups] == ["Arrived 00", "Waiting 00"]
+    assert queue.awaiting_photo.rows == []
+    assert [len(s.photos) for g in queue.signoff_groups for s in g.states] == [1, 1]

@@ -109,7 +109,7 @@ def test_the_page_shows_the_record_bootcamp_onboarding_and_links(client, onboard
     assert "Record a promotion" in page  # the lead of the pod may change the record
     assert "awaiting the mentor" in page and "Not cleared yet." in page
     # The pod's lead reads the person's history (the whole log stays the administrators').
-    assert "issue kit" in page and "administrators and the pod" not in page
+    assert "Day-1 kit issued" in page and "administrators and the pod" not in page
 
 
 def test_scope_another_pod_and_executives_answer_404_installers_403(client, onboarding):
@@ -141,7 +141,7 @@ def test_admin_reads_the_history_newest_first_paginated_and_only_this_persons(cl
     second = client.get(person_url(o.installer), {"page": 2}).content.decode()
     shown = len(re.findall(r"note-\d\d", first)) + len(re.findall(r"note-\d\d", second))
     assert shown == 25 and entries > 25
-    assert ">enrol<br>" in second  # the enrollment's own entry is part of this person's history
+    assert ">Enrolled<br>" in second  # the enrollment's own entry is part of this person's history
     assert client.get(person_url(o.installer), {"page": "x"}).status_code == 200  # a bad page is page 1
 
 
@@ -194,3 +194,36 @@ def test_every_page_that_names_the_installer_links_to_the_person_page(client, on
     assert not missing, missing
     onboarding_page = client.get(pages["onboarding page"]).content.decode()
     assert f'href="{person_url(o.mentor)}"' in onboarding_page
+
+
+def test_the_history_reads_as_the_rest_of_the_page_not_as_stored(client, onboarding):
+    """The history showed what audit.py stores: "pod: 2", "level: 1",
+    "hiring source: internal_transfer", "hired on: 2026-11-06", "stage: hired →
+    bootcamp" and the action codes "hire", "advance stage"."""
+    from installer_ops.services.people import installer_hire, installers_stage_advance
+
+    o = onboarding
+    hired = installer_hire(
+        actor=o.lead,
+        employee_id="FI-4242",
+        name="Ada Readable",
+        pod=o.b.pod_a,
+        hired_on=datetime.date(2026, 11, 6),
+        hiring_source="internal_transfer",
+    )
+    installers_stage_advance(actor=o.lead, installers=[hired], stage="bootcamp")
+    client.force_login(o.lead)
+    page = client.get(person_url(hired)).content.decode()
+    history = page[page.index('id="history-title"') :]
+    for shown in (
+        "Hired<br>",
+        "Stage advanced<br>",
+        f"Pod:</span> {o.b.pod_a.name}<",
+        "Level:</span> Installer I<",
+        "Hiring source:</span> Internal transfer<",
+        "Hired on:</span> 6 Nov 2026<",
+        "Stage:</span> Hired → Bootcamp<",
+    ):
+        assert shown in history, shown
+    for stored in ("internal_transfer", "2026-11-06", f"pod:</span> {o.b.pod_a.pk}<", ">hire<br>"):
+        assert stored not in history, stored

@@ -61,7 +61,7 @@
             title: { display: true, text: data.axis + (data.unit === "%" ? " (%)" : "") },
             ticks: { callback: function (value) { return withUnit(value, data.unit, 0); }, maxTicksLimit: 5 },
           },
-          x: { ticks: { maxTicksLimit: 6, autoSkip: true, maxRotation: 0 } },
+          x: { ticks: { maxTicksLimit: 6, autoSkip: true, autoSkipPadding: 16, maxRotation: 0 } },
         },
       },
     });

@@ -3,10 +3,10 @@
  * syncs on load, on `online`, when the page becomes visible, on a timer,
  * after each change and from "Sync now", backing off exponentially on
  * network errors and 5xx. */
-/* global InstallerOutbox, InstallerReadiness, InstallerDocuments, InstallerDownloads, InstallerLogout, InstallerUpdates, gettext, ngettext, interpolate */
+/* global InstallerOutbox, InstallerPhotos, InstallerReadiness, InstallerDocuments, InstallerDownloads, InstallerLogout, InstallerUpdates, gettext, ngettext, interpolate */
 /* checklist.js, readiness.js and documents.js build what is shown, downloads.js
- * fetches what is kept for reading, logout.js guards the log-out, updates.js
- * installs new releases; this file owns state, actions and sync. */
+ * fetches what is kept for reading, logout.js guards the log-out, updates.js installs
+ * new releases, photos.js sends evidence photos; this file owns state, actions and sync. */
 (function () {
   "use strict";
 
@@ -66,6 +66,7 @@
     var waiting = await InstallerOutbox.pending(store);
     var rejected = await store.getAll("rejected");
     var lastSync = await store.get("meta", "lastSync");
+    var photos = await InstallerPhotos.load(store); // read before the checklist is cleared: draws may overlap
     renderStatus(waiting.length, lastSync);
     view.renderRejected(rejected, enrollments);
     InstallerReadiness.render((await store.get("meta", "readiness")) || null, (await store.get("meta", "shadowDays")) || [], actions);
@@ -75,7 +76,7 @@
     InstallerDocuments.renderRecord((await store.get("meta", "record")) || null);
     var main = document.getElementById("checklist");
     main.replaceChildren();
-    var shown = view.overlay(enrollments, waiting);
+    var shown = view.overlay(enrollments, waiting, photos);
     if (!shown.length) {
       main.appendChild(el("h1", { text: gettext("My checklist") }));
       main.appendChild(el("p", {
@@ -176,6 +177,7 @@
 
   var actions = { onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss };
   view.setHandlers(actions);
+  InstallerPhotos.setup(actions, { withDatabase: withDatabase, render: render, sync: sync, csrfToken: csrfToken });
 
   /* A tap: the event is written to the outbox and the write has committed
    * before the item shows its new state (durable before shown). If it
@@ -261,6 +263,7 @@
       lastRun = run;
       await render();
       if (feedbackWanted) { feedbackWanted = false; await sayWhatHappened(run); }
+      InstallerPhotos.kick(); // photos of the check-offs just acknowledged
     }
   }
 
@@ -378,10 +381,8 @@
       return;
     }
     await render();
-    if (navigator.storage && navigator.storage.persist) {
-      // Ask the browser not to evict the outbox under storage pressure.
-      navigator.storage.persist().catch(function () {});
-    }
+    // Ask the browser, once, not to evict the outbox and the photos under storage pressure.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     InstallerUpdates.register(root, sync);
     syncButton.addEventListener("click", syncNow);
     window.addEventListener("online", function () { failures = 0; lastOnboarding = 0; sync(); });

@@ -7,7 +7,8 @@
   "use strict";
 
   // Set by app.js: onChange(enrollmentId, itemId, type), onConfirm(day, button),
-  // onAcknowledge(kit, copy, button), onDismiss(eventId), read by the other views too.
+  // onAcknowledge(kit, copy, button), onDismiss(eventId), read by the other views too;
+  // by photos.js: onTakePhoto(enrollment, item, base) and photoPart(enrollment, item, base).
   var handlers = {};
 
   function el(tag, attrs, children) {
@@ -30,8 +31,10 @@
     return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
   }
 
-  /* The server's state with the waiting changes applied in the order made. */
-  function overlay(enrollments, waiting) {
+  /* The server's state with the waiting changes applied in the order made,
+   * and each item's photos kept on the tablet (photos.js): those not sent
+   * yet or refused, and the one sent for the current check. */
+  function overlay(enrollments, waiting, photos) {
     var copy = JSON.parse(JSON.stringify(enrollments));
     var items = {};
     copy.forEach(function (e) {
@@ -42,12 +45,24 @@
       if (!item) return;
       item.checked = event.type === "item.checked";
       item.pending = true;
+      // The check the photo belongs to, until the server has it.
+      item.checked_event = item.checked ? event.id : null;
+      item.awaiting_evidence = item.checked && !!item.needs_evidence;
+    });
+    (photos || []).forEach(function (photo) {
+      var item = items[photo.enrollment + ":" + photo.item];
+      if (!item) return;
+      var current = item.checked && photo.event_id === item.checked_event;
+      if (photo.state === "stored" && current) item.awaiting_evidence = false; // on the server already
+      if (photo.state !== "stored" || current) (item.photos = item.photos || []).push(photo);
     });
     return copy;
   }
 
+  // The same rule as bootcamp/item_done.py: checked, with its photo where one
+  // is needed, and signed off where a sign-off is needed.
   function itemDone(item) {
-    return item.checked && (item.signed_off || !item.needs_signoff);
+    return item.checked && !item.awaiting_evidence && (item.signed_off || !item.needs_signoff);
   }
 
   /* Not complete, and every open item is checked and waits for the lead:
@@ -55,7 +70,7 @@
    * rule as bootcamp/selectors.py: ModuleProgress.waiting_for_signoff). */
   function moduleWaitsForSignoff(module) {
     var open = module.items.filter(function (item) { return !itemDone(item); });
-    return open.length > 0 && open.every(function (item) { return item.checked && item.needs_signoff; });
+    return open.length > 0 && open.every(function (item) { return item.checked && item.needs_signoff && !item.awaiting_evidence; });
   }
 
   function renderEnrollment(enrollment, cohort) {
@@ -116,6 +131,9 @@
       // page is drawn again from IndexedDB (app.js: change).
       event.preventDefault();
       if (box.getAttribute("aria-busy") === "true") return;
+      // Checking an item that needs a photo opens the camera; the check is
+      // stored with the photo, or not at all (photos.js).
+      if (!item.checked && item.needs_evidence && handlers.onTakePhoto) { handlers.onTakePhoto(enrollment, item, id); return; }
       box.setAttribute("aria-busy", "true");
       handlers.onChange(enrollment.id, item.id, item.checked ? "item.unchecked" : "item.checked");
     });
@@ -123,6 +141,7 @@
       box,
       el("label", { for: id, text: item.title }),
       notes.length ? el("div", { id: id + "-notes", className: "notes" }, notes) : null,
+      handlers.photoPart ? handlers.photoPart(enrollment, item, id) : null,
       instructions(item),
     ]);
   }

@@ -11,7 +11,7 @@
   var form = document.getElementById("log-out");
   var warning = document.getElementById("log-out-warning");
   var message = document.getElementById("log-out-message");
-  var app = null; // {pending(), sync(), csrfToken()} from app.js
+  var app = null; // {pending(), sync(), csrfToken(), beforeLeave()?} from app.js or lead_app.js
   var leaving = false;
 
   async function leave() {
@@ -22,6 +22,8 @@
     }
     leaving = true;
     await InstallerOutbox.forgetUser();
+    // What the app keeps besides the outbox and may drop (the lead's photo copies, lead_app.js).
+    if (app.beforeLeave) await app.beforeLeave();
     form.querySelector("[name=csrfmiddlewaretoken]").value = app.csrfToken();
     form.submit();
   }

@@ -8,7 +8,8 @@
 (function (root) {
   "use strict";
 
-  var DB_VERSION = 1;
+  // 2: the "photos" store (photos.js: evidence photos waiting to be sent).
+  var DB_VERSION = 2;
   var BATCH = 500;
 
   // Writes that hold an installer's work are flushed to disk before they
@@ -23,11 +24,18 @@
     var db;
     var lost = function () { if (onLost) onLost(db); };
     return idb.openDB("installer-ops:" + username, DB_VERSION, {
-      upgrade: function (upgrading) {
-        var outbox = upgrading.createObjectStore("outbox", { keyPath: "id" });
-        outbox.createIndex("seq", "device_seq");
-        upgrading.createObjectStore("rejected", { keyPath: "id" });
-        upgrading.createObjectStore("meta");
+      // Only what the tablet's database lacks is created: an upgrade keeps
+      // every store and every waiting event it already has.
+      upgrade: function (upgrading, oldVersion) {
+        if (oldVersion < 1) {
+          var outbox = upgrading.createObjectStore("outbox", { keyPath: "id" });
+          outbox.createIndex("seq", "device_seq");
+          upgrading.createObjectStore("rejected", { keyPath: "id" });
+          upgrading.createObjectStore("meta");
+        }
+        if (oldVersion < 2) {
+          upgrading.createObjectStore("photos", { keyPath: "id" }).createIndex("event", "event_id");
+        }
       },
       terminated: lost,
       blocking: function () { db.close(); lost(); },
@@ -58,11 +66,22 @@
     return id;
   }
 
-  /* Store one change. The sequence number and the event go in one
-   * transaction, so a crash leaves either both or neither. */
-  async function record(db, change) {
+  /* A photo waiting to be sent with the check-off event it proves
+   * (photos.js sends it once the event is acknowledged). `photo` is
+   * {blob, type, taken_at, size, thumb}. */
+  function newPhoto(eventId, enrollment, item, photo) {
+    return Object.assign({
+      id: uuid4(), event_id: eventId, enrollment: enrollment, item: item,
+      state: "waiting", attempts: 0, next_try_at: 0, reason: "",
+    }, photo);
+  }
+
+  /* Store one change, and the photo taken with it if any. The sequence
+   * number, the event and the photo go in one transaction, so a crash
+   * leaves all of them or none. */
+  async function record(db, change, photo) {
     var device = await deviceId(db);
-    var tx = db.transaction(["outbox", "meta"], "readwrite", STRICT);
+    var tx = db.transaction(photo ? ["outbox", "meta", "photos"] : ["outbox", "meta"], "readwrite", STRICT);
     var seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
     var event = {
       id: uuid4(),
@@ -73,9 +92,12 @@
       item: change.item,
       occurred_at: new Date().toISOString(),
     };
+    // A lead's sign-off or rejection carries the lead's comment (lead_app.js).
+    if (typeof change.comment === "string") event.comment = change.comment;
     try {
       tx.objectStore("meta").put(seq, "seq");
       tx.objectStore("outbox").put(event);
+      if (photo) tx.objectStore("photos").put(newPhoto(event.id, event.enrollment, event.item, photo));
       await tx.done;
     } catch (error) {
       // Neither the sequence number nor the event: the tap left no trace.
@@ -122,13 +144,15 @@
     var body = await response.json();
     var byId = {};
     events.forEach(function (e) { byId[e.id] = e; });
-    var tx = db.transaction(["outbox", "rejected", "meta"], "readwrite", STRICT);
+    var tx = db.transaction(["outbox", "rejected", "meta", "photos"], "readwrite", STRICT);
     var rejected = 0;
+    var refusedEvents = [];
     body.results.forEach(function (result) {
       var event = byId[result.id];
       if (!event) return;
       if (result.status === "rejected" || result.status === "conflict") {
         rejected += 1;
+        refusedEvents.push(result);
         tx.objectStore("rejected").put(Object.assign({}, event, {
           status: result.status,
           reason: result.reason || result.status,
@@ -136,6 +160,15 @@
       }
       tx.objectStore("outbox").delete(result.id);
     });
+    // A photo of a refused check-off can never be sent: it says why, in the
+    // same transaction, until the installer dismisses it.
+    for (var i = 0; i < refusedEvents.length; i += 1) {
+      var refusal = refusedEvents[i];
+      var photos = await tx.objectStore("photos").index("event").getAll(refusal.id);
+      photos.forEach(function (p) {
+        tx.objectStore("photos").put(Object.assign(p, { state: "refused", reason: refusal.reason || refusal.status }));
+      });
+    }
     if (body.enrollments && body.enrollments.length) {
       var known = (await tx.objectStore("meta").get("enrollments")) || [];
       body.enrollments.forEach(function (fresh) {
@@ -180,6 +213,7 @@
   root.InstallerOutbox = {
     open: openStore,
     record: record,
+    newPhoto: newPhoto,
     pending: pending,
     syncOnce: syncOnce,
     dismiss: dismiss,

@@ -1,0 +1,139 @@
+"""The audit log page's changes as a person reads them: a field by its label,
+a record stored by its id by its name, a choice by its label, an ISO date or
+time in the reader's format and zone, an import's counts as "nodes 1125,
+audits 229" (the page showed "pod: 5", "internal_transfer",
+"2026-11-22 07:38:42.657382+00:00" and Python's dict reprs).
+
+Reading only: the API and the CSV export keep the values as
+installer_ops/audit.py stores them. Entries name their object by model name;
+a name two apps share is not guessed, and its values read as stored."""
+
+import re
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+# What the services record about an installer under a name that is not one of its
+# fields, and the records those ids are (onboarding/services.py: a kit's profile
+# and copies, a mentor, a drill's scenario).
+ABOUT_AN_INSTALLER = {
+    "mentor": "installer_ops.Installer",
+    "scenario": "onboarding.DrillScenario",
+    "profile": "onboarding.ConfigProfile",
+    "runbook": "onboarding.DocumentVersion",
+    "playbook": "onboarding.DocumentVersion",
+}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+EMPTY = "—"
+
+
+@cache
+def _models() -> dict:
+    by_name: dict = {}
+    for model in apps.get_models():
+        name = model._meta.model_name
+        by_name[name] = None if name in by_name else model
+    return by_name
+
+
+def _model(object_type: str):
+    return _models().get(object_type)
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _related_model(model, name: str, field):
+    """The model whose ids a change stores: a foreign key's or a many-to-many's."""
+    if field is not None:
+        return field.related_model if (field.many_to_one or field.one_to_one or field.many_to_many) else None
+    if model is not None and model._meta.label_lower == "installer_ops.installer" and name in ABOUT_AN_INSTALLER:
+        return apps.get_model(ABOUT_AN_INSTALLER[name])
+    return None
+
+
+def _is_pair(entry, value) -> bool:
+    # A change is stored as [before, after]; a creation records values, some of them lists (a cohort's pods).
+    return entry.action != "create" and isinstance(value, list) and len(value) == 2
+
+
+def read_changes(entries) -> None:
+    """Give each entry `change_lines`: {field, before, after} for a change,
+    {field, value} for a recorded value, all as text. One query per kind of
+    record named by id on the page, whatever the number of entries."""
+    entries = list(entries)
+    names = _names(entries)
+    for entry in entries:
+        model = _model(entry.object_type)
+        lines = []
+        for name, value in sorted((entry.changes or {}).items()):
+            field = _field(model, name)
+            related = _related_model(model, name, field)
+            line = {"field": _label(field, name)}
+            if _is_pair(entry, value):
+                line.update(
+                    before=_shown(field, related, value[0], names), after=_shown(field, related, value[1], names)
+                )
+            else:
+                line["value"] = _shown(field, related, value, names)
+            lines.append(line)
+        entry.change_lines = lines
+
+
+def _names(entries) -> dict:
+    """{(model, id): name} of the records the page's changes name by id."""
+    wanted: dict = {}
+    for entry in entries:
+        model = _model(entry.object_type)
+        for name, value in (entry.changes or {}).items():
+            related = _related_model(model, name, _field(model, name))
+            if related is None:
+                continue
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                items = item if isinstance(item, list) else [item]
+                wanted.setdefault(related, set()).update(i for i in items if isinstance(i, int))
+    return {
+        (model, record.pk): str(record)
+        # The base manager: a record a default manager hides (one that left) is still named.
+        for model, ids in wanted.items()
+        for record in model._base_manager.select_related().filter(pk__in=ids)
+    }
+
+
+def _label(field, name: str) -> str:
+    if field is not None and getattr(field, "verbose_name", None):
+        return capfirst(field.verbose_name)
+    return capfirst(name.replace("_", " "))
+
+
+def _shown(field, related, value, names: dict) -> str:
+    if value is None or value in ("", [], {}):
+        return EMPTY
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if related is not None and isinstance(value, int):
+        return names.get((related, value), f"#{value}")
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dict):
+        return ", ".join(f"{key.replace('_', ' ')} {_shown(None, None, item, names)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_shown(field, related, item, names) for item in value)
+    if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):
+        return formats.date_format(day, "DATE_FORMAT")
+    if isinstance(value, str) and ISO_DATETIME.match(value) and (moment := parse_datetime(value)):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    return str(value)

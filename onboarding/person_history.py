@@ -1,0 +1,132 @@
+"""The person page's history as a lead reads it: what happened in words, each
+change as "Field: before → after" with the labels and values the other pages
+show (a pod by its name, a level as "Installer I", a date as "6 Nov 2026"),
+not as audit.py stores them (a pod's id, "internal_transfer", ISO dates).
+
+Entries name their object by model name (installer_ops/audit.py); the person
+page reads the installer's, its login's and its enrollments'."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bootcamp.models import Enrollment
+from installer_ops.models import AuditEntry, Installer, Pod
+
+User = get_user_model()
+MODELS = {model._meta.model_name: model for model in (Installer, User, Enrollment)}
+# Values stored as a record's id, and the records they name.
+RELATED = {"pod": Pod, "mentor": User}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# The actions of the services that write about an installer, its login and its
+# enrollments, as a sentence's start; any other reads as stored.
+ACTIONS = {
+    "hire": gettext_lazy("Hired"),
+    "update": gettext_lazy("Record changed"),
+    "promote": gettext_lazy("Promoted"),
+    "separate": gettext_lazy("Left the company"),
+    "advance stage": gettext_lazy("Stage advanced"),
+    "enrol": gettext_lazy("Enrolled"),
+    "assign mentor": gettext_lazy("Mentor assigned"),
+    "issue kit": gettext_lazy("Day-1 kit issued"),
+    "reprint kit": gettext_lazy("Day-1 kit reprinted"),
+    "acknowledge copy": gettext_lazy("Copy acknowledged"),
+    "record shadow day": gettext_lazy("Shadow day recorded"),
+    "confirm shadow day": gettext_lazy("Shadow day confirmed"),
+    "schedule drill": gettext_lazy("Drill scheduled"),
+    "record drill": gettext_lazy("Drill recorded"),
+    "clear": gettext_lazy("Cleared"),
+    "record past clearance": gettext_lazy("Past clearance recorded"),
+    "invite": gettext_lazy("Invited"),
+    "change password": gettext_lazy("Password changed"),
+    "set language": gettext_lazy("Language set"),
+    "create": gettext_lazy("Created"),
+    "sign_off": gettext_lazy("Signed off"),
+    "reject": gettext_lazy("Rejected"),
+}
+
+
+def read_entries(entries, installer: Installer) -> None:
+    """Give each entry `action_label`, `object_label` and `lines`, a list of
+    (field label, text): "before → after" for a change, the value for a
+    creation or a named action. One query per kind of record named by id:
+    the installer's own pod and login are always looked up with the others, so
+    that a page runs the same queries whatever its entries name."""
+    entries = list(entries)
+    if not entries:
+        return
+    names = _related_names(entries, {Pod: {installer.pod_id}, User: {installer.user_id}})
+    for entry in entries:
+        model = MODELS.get(entry.object_type)
+        entry.action_label = ACTIONS.get(entry.action) or entry.action.replace("_", " ")
+        entry.object_label = capfirst(model._meta.verbose_name) if model else entry.object_type
+        entry.lines = [
+            (_label(model, name), _change_text(model, name, value, names))
+            for name, value in (entry.changes or {}).items()
+        ]
+
+
+def _is_pair(value) -> bool:
+    # A (before, after) pair is stored as a list of two; a stored list of two reads the same.
+    return isinstance(value, list) and len(value) == 2
+
+
+def _related_names(entries: list[AuditEntry], wanted: dict) -> dict:
+    for entry in entries:
+        for name, value in (entry.changes or {}).items():
+            if name in RELATED:
+                values = value if _is_pair(value) else [value]
+                wanted.setdefault(RELATED[name], set()).update(v for v in values if isinstance(v, int))
+    return {
+        (model, record.pk): str(record)
+        for model, ids in wanted.items()
+        for record in model._default_manager.filter(pk__in=ids)
+    }
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(model, name: str) -> str:
+    field = _field(model, name)
+    if field is not None and hasattr(field, "verbose_name"):
+        return capfirst(field.verbose_name)
+    return capfirst(name.replace("_", " "))
+
+
+def _change_text(model, name: str, value, names: dict) -> str:
+    if _is_pair(value):
+        return f"{_shown(model, name, value[0], names)} → {_shown(model, name, value[1], names)}"
+    return _shown(model, name, value, names)
+
+
+def _shown(model, name: str, value, names: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name in RELATED and isinstance(value, int):
+        return names.get((RELATED[name], value), "—")
+    field = _field(model, name)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):
+        return formats.date_format(day, "DATE_FORMAT")
+    if isinstance(value, str) and ISO_DATETIME.match(value) and (moment := parse_datetime(value)):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, list):
+        return ", ".join(_shown(model, name, item, names) for item in value)
+    return str(value)
