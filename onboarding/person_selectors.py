@@ -110,4 +110,3 @@ def person_history(installer: Installer, enrollment_ids: list[int]) -> QuerySet[
     if enrollment_ids:
         about |= Q(object_type=Enrollment._meta.model_name, object_id__in=[str(pk) for pk in enrollment_ids])
     return AuditEntry.objects.filter(about).select_related("actor").order_by("-at", "-id")
-

@@ -166,4 +166,3 @@ def test_a_card_that_entered_its_column_today_says_so_rather_than_0_days(client,
     page = client.get(BOARD).content.decode()
     assert "cleared today" in page
     assert not re.search(r"\b0 days", page)
-
