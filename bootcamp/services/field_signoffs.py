@@ -135,9 +135,9 @@ def _item_facts(pairs: set[tuple[int, int]]) -> tuple[dict, dict]:
     enrollment_ids = {e for e, _ in pairs}
     item_ids = {i for _, i in pairs}
     states = {
-        (s.enrollment_id, s.item_id): ItemNow.of(s)
-        for s in ItemState.objects.filter(enrollment_id__in=enrollment_ids, item_id__in=item_ids)
-        if (s.enrollment_id, s.item_id) in pairs
+        (state.enrollment_id, state.item_id): ItemNow.of(state)
+        for state in ItemState.objects.filter(enrollment_id__in=enrollment_ids, item_id__in=item_ids)
+        if (state.enrollment_id, state.item_id) in pairs
     }
     latest_rows = (
         CheckoffEvent.objects.filter(enrollment_id__in=enrollment_ids, item_id__in=item_ids)

@@ -115,3 +115,48 @@ def test_any_body_is_answered_without_a_server_error(api, bootcamp):
             raise Rollback
 
     check()
+
+
+def test_any_batch_from_a_lead_is_answered_event_by_event_with_reasons(api, bootcamp):
+    """The lead's field sign-offs (bootcamp/services/field_signoffs.py) read
+    arbitrary values as the check-offs do: never a 500, one result per
+    event, a reason for every refusal, exactly the applied events stored."""
+    b = bootcamp
+    from tests.bootcamp.fixtures import tablet_check
+
+    tablet_check(b.enrollment, b.items[1], b.items[3])
+    checked = set(CheckoffEvent.objects.values_list("id", flat=True))
+
+    @st.composite
+    def lead_batches(draw):
+        events = []
+        for index in range(draw(st.integers(min_value=1, max_value=8))):
+            kind = draw(st.sampled_from(["valid", "mutated", "junk"]))
+            if kind == "junk":
+                events.append(draw(json_values))
+                continue
+            event = {
+                **valid_event(b, index),
+                "type": draw(st.sampled_from(["item.signed_off", "item.rejected"])),
+                "comment": draw(st.sampled_from(["", "Redo it", "  "])),
+            }
+            if kind == "mutated":
+                event[draw(st.sampled_from([*EVENT_KEYS, "comment"]))] = draw(json_values)
+            events.append(event)
+        return events
+
+    @SETTINGS
+    @given(events=lead_batches())
+    def check(events):
+        with pytest.raises(Rollback), transaction.atomic():
+            response = post(api, b.lead_a, {"device_id": "lead-fuzz", "events": events})
+            assert response.status_code == 200, response.content
+            results = response.json()["results"]
+            assert len(results) == len(events)
+            assert all(r["reason"] for r in results if r["status"] in ("rejected", "conflict"))
+            applied = {r["id"] for r in results if r["status"] == "applied"}
+            stored = {str(pk) for pk in CheckoffEvent.objects.values_list("id", flat=True) if pk not in checked}
+            assert stored == applied
+            raise Rollback
+
+    check()

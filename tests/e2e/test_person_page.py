@@ -72,7 +72,7 @@ def test_an_administrator_reads_the_history_at_every_width(page, onboarding):
     page.goto(f"/org/installers/{o.installer.pk}/")
     history = page.get_by_role("table", name="History")
     expect(history.get_by_role("row")).to_have_count(21)  # header + 20 on the first page
-    expect(history).to_contain_text("hiring source: — → referral 24")
+    expect(history).to_contain_text("Hiring source: — → referral 24")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=SCREENSHOTS / f"person-admin-{width}.png", full_page=True)
