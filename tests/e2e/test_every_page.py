@@ -36,7 +36,16 @@ EVERY_PAGE = SCREENSHOTS / "every-page"
 
 # Not pages to walk: leaving the session, handing it to the identity
 # provider, files and machine-readable answers.
-EXCLUDED_PATHS = ("/accounts/logout/", "/accounts/login/", "/admin/logout/", "/oidc/", "/static/", "/media/")
+EXCLUDED_PATHS = (
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/admin/logout/",
+    "/oidc/",
+    "/static/",
+    "/media/",
+    # Evidence photos are images served by the API, not pages.
+    "/api/v1/evidence/",
+)
 DOWNLOAD = re.compile(r"\.(csv|pdf|json|ya?ml|zip|xlsx|js|webmanifest|png|svg)$")
 ADMIN_VIEW = re.compile(r"^admin:\w+?_(changelist|add|change|delete|history)$")
 
