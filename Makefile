@@ -17,7 +17,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 SUITE_DATABASE_URL = $${SERVICES_DATABASE_URL:-$(TEST_DATABASE_URL)}
 SUITE_REDIS_URL = $${SERVICES_REDIS_URL:-$(TEST_REDIS_URL)}
 
-.PHONY: run serve test test-suites lint setup setup-test system-packages test-postgres test-sqlite bench clean
+.PHONY: run serve test test-suites lint setup setup-test system-packages test-postgres test-sqlite screenshots bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,12 @@ test-postgres:
 
 test-sqlite:
 	DATABASE_URL= REDIS_URL= $(BIN)/pytest -m smoke -p no:xdist
+
+## screenshots: walk every page of every role at 390, 820 and 1280 px (the browser test) and
+## replace docs/screenshots/ with what it saw
+screenshots: setup-test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -p no:xdist tests/e2e/test_every_page.py
+	$(PY) -m tests.e2e.screenshots
 
 bench: $(VENV)/.dev-installed
 	@ls bench/*.py >/dev/null 2>&1 && for script in bench/*.py; do DATABASE_URL=$(TEST_DATABASE_URL) $(PY) $$script || exit 1; done || echo "No benchmarks yet."

@@ -73,8 +73,15 @@ def _body(request) -> bytes:
     DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and a client that sends no
     Content-Length (chunked) must not be able to make us read without end."""
     django_request = request._request
-    if _content_length(django_request.META) is not None:
+    declared = _content_length(django_request.META)
+    if declared is not None:
         data = _read_at_most(django_request.read, MAX_EVIDENCE_BYTES + 1)
+        if len(data) < declared:
+            # The connection was cut half-way and the stream ended early.
+            # Pillow reads only the header, so a cut JPEG would pass as a
+            # photo, and the tablet's whole retry would then be a 409.
+            message = _("The photo arrived incomplete (%(got)s of %(declared)s bytes).")
+            raise ValidationError({"body": [message % {"got": len(data), "declared": declared}]})
     elif django_request.META.get("wsgi.input_terminated"):
         # Chunked: Django reads such a body as empty (no length); the server
         # (gunicorn) ends wsgi.input at the body's end, so it is read directly.

@@ -150,3 +150,15 @@ def can_hire(actor, candidate: Candidate) -> bool:
 def can_set_minimums(actor) -> bool:
     """The rubric's minimums: administrators."""
     return is_system_or_admin(actor)
+
+
+def candidates_scorable_by(user) -> QuerySet[Candidate]:
+    """The candidates `user` may write a scorecard of, as one queryset (what
+    can_score says of one candidate): those they are named on, and those of
+    the pods they lead."""
+    if not can_be_interviewer(user):
+        return Candidate.objects.none()
+    scorable = _interviews(user)
+    if role_of(user) == Role.LEAD:
+        scorable |= Q(requisition__pod__in=pods_led_by(user))
+    return Candidate.objects.filter(scorable)

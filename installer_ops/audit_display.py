@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 # What the services record about an installer under a name that is not one of its
 # fields, and the records those ids are (onboarding/services.py: a kit's profile
-# and copies, a mentor, a drill's scenario).
+# and copies, a mentor, a drill's scenario, the copy acknowledged).
 ABOUT_AN_INSTALLER = {
     "mentor": "installer_ops.Installer",
     "scenario": "onboarding.DrillScenario",
     "profile": "onboarding.ConfigProfile",
     "runbook": "onboarding.DocumentVersion",
     "playbook": "onboarding.DocumentVersion",
+    "version": "onboarding.DocumentVersion",  # the copy acknowledged (kit_acknowledge)
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")

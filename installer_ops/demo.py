@@ -5,6 +5,7 @@ Dates in the fixture are days before the day of seeding, so the demo is always c
 
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,10 @@ class DemoOrganisation:
     installers: dict[str, Installer]
 
 
-def seed_organisation(today: datetime.date) -> DemoOrganisation:
+def seed_organisation(today: datetime.date, hire: Callable[..., Installer | None] | None = None) -> DemoOrganisation:
+    """`hire`, when given, may hire an installer of the fixture another way
+    (the hiring app's demo hires its candidates); it answers None for those
+    it leaves to the organisation's hire."""
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
 
     def ago(days: int) -> datetime.date:
@@ -69,17 +73,17 @@ def seed_organisation(today: datetime.date) -> DemoOrganisation:
             )
     installers, targets = {}, {}
     for spec in data["installers"]:
-        installer = services.installer_hire(
-            actor=None,
-            employee_id=spec["employee_id"],
-            name=spec["name"],
-            pod=pods[spec["pod"]],
-            hired_on=ago(spec["hired_days_ago"]),
-            level=Level.from_code(spec["level"]),
-            hiring_source=spec["hiring_source"],
-            email=spec.get("email", ""),
-            username=spec.get("username"),
-        )
+        person = {
+            "employee_id": spec["employee_id"],
+            "name": spec["name"],
+            "pod": pods[spec["pod"]],
+            "hired_on": ago(spec["hired_days_ago"]),
+            "level": Level.from_code(spec["level"]),
+            "hiring_source": spec["hiring_source"],
+            "email": spec.get("email", ""),
+            "username": spec.get("username"),
+        }
+        installer = (hire and hire(users=users, **person)) or services.installer_hire(actor=None, **person)
         for promotion in spec["promotions"]:
             services.installer_promote(
                 actor=None,

@@ -24,7 +24,14 @@ class PodFilter(django_filters.FilterSet):
 class InstallerFilter(django_filters.FilterSet):
     pod = django_filters.NumberFilter(field_name="pod_id", min_value=1, max_value=values.BIGINT_MAX)
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
-    level = django_filters.ChoiceFilter(choices=LEVEL_CODE_CHOICES, method="filter_level")
+    # A level by its code, as the API writes it (LevelField): a string, not the stored number.
+    level = django_filters.ChoiceFilter(
+        choices=LEVEL_CODE_CHOICES,
+        method="filter_level",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a level; use one of: " + ", ".join(CODE_BY_LEVEL.values()) + "."
+        },
+    )
     hiring_source = django_filters.ChoiceFilter(choices=HiringSource.choices)
     q = django_filters.CharFilter(method="filter_q", label="Name or employee id")
 
@@ -32,7 +39,8 @@ class InstallerFilter(django_filters.FilterSet):
         model = Installer
         fields = ["pod", "stage", "level", "hiring_source"]
 
-    def filter_level(self, queryset, name, value):
+    # The hint is the schema's type (drf-spectacular read the model's integer field).
+    def filter_level(self, queryset, name, value: str):
         return queryset.filter(level=Level.from_code(value))
 
     def filter_q(self, queryset, name, value):

@@ -14,7 +14,12 @@ DOMAIN_ERRORS = (ValidationError, DomainConflict)
 def domain_error_messages(exc: Exception) -> dict[str | None, list[str]]:
     """{field or None (the whole form): [messages]} for a service's refusal."""
     if isinstance(exc, DomainConflict):
-        missing = [f"{d['label']}: {d['detail']}" if d.get("detail") else d["label"] for d in exc.details or []]
+        # A list of what is missing ({"label", "detail"}) is shown; other details
+        # (hiring's {"stage": ..., "allowed": [...]}) are for API clients.
+        items = (
+            [d for d in exc.details if isinstance(d, dict) and "label" in d] if isinstance(exc.details, list) else []
+        )
+        missing = [f"{d['label']}: {d['detail']}" if d.get("detail") else d["label"] for d in items]
         return {None: [exc.message, *missing]}
     if hasattr(exc, "error_dict"):
         return {

@@ -21,6 +21,7 @@ from .models import (
 )
 from .roles import role_of
 from .selectors import pod_missing_roles
+from .time_zones import time_zone_name_of, zone_abbreviations
 
 
 @extend_schema_field({"type": "string", "enum": list(LEVEL_CODES)})
@@ -171,6 +172,14 @@ class SeparateSerializer(serializers.Serializer):
     voluntary = serializers.BooleanField()
 
 
+class TimeZoneSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The IANA zone the person reads times in (their geography's).")
+    abbreviations = serializers.DictField(
+        child=serializers.CharField(),
+        help_text='The zone\'s abbreviation by UTC offset, as pages print it: {"+01:00": "CET"}.',
+    )
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -178,6 +187,8 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.SerializerMethodField()
     installer = serializers.SerializerMethodField()
+    # The tablet app shows times as the pages do: in this zone, named by its abbreviation.
+    time_zone = serializers.SerializerMethodField()
 
     def get_role(self, user) -> str | None:
         role = role_of(user)
@@ -186,3 +197,8 @@ class MeSerializer(serializers.Serializer):
     def get_installer(self, user) -> dict | None:
         installer = self.context.get("installer")
         return InstallerSerializer(installer).data if installer else None
+
+    @extend_schema_field(TimeZoneSerializer)
+    def get_time_zone(self, user) -> dict:
+        name = time_zone_name_of(user)
+        return {"name": name, "abbreviations": zone_abbreviations(name)}

@@ -13,6 +13,7 @@ Every shown time names its zone (DATETIME_FORMAT in installer_ops/formats),
 so a reader is never left guessing which clock it is on.
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -53,6 +54,29 @@ def time_zone_name_of(user) -> str:
         name = settings.TIME_ZONE
     user._installer_ops_time_zone = name
     return name
+
+
+def zone_abbreviations(name: str, around: datetime.date | None = None) -> dict[str, str]:
+    """The zone's abbreviations by UTC offset ("+01:00": "CET", "+02:00": "CEST"),
+    as pages print them (the "T" of DATETIME_FORMAT), over the years either side
+    of `around`. The tablet app formats times in the browser, whose Intl names
+    zones by locale ("GMT+1" in English): with this it prints "14:05 CET" as
+    the pages do."""
+    zone = zoneinfo.ZoneInfo(name)
+    year = (around or timezone.now().date()).year
+    start = datetime.datetime(year - 1, 1, 1, tzinfo=datetime.UTC)
+    found = {}
+    # Every week of three years meets each offset in use (rules change at most a few times a year).
+    for week in range(3 * 53):
+        moment = (start + datetime.timedelta(weeks=week)).astimezone(zone)
+        found.setdefault(_offset(moment.utcoffset()), moment.tzname())
+    return dict(sorted(found.items()))
+
+
+def _offset(delta: datetime.timedelta) -> str:
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _zone_note() -> str:

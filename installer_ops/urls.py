@@ -71,6 +71,9 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on documents that name no icon (a photo, a PDF opened
+    # directly): answer with the app's icon rather than a 404 in every console.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", single_sign_on.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): answers 404 unless the OIDC_ settings name a provider.
@@ -113,6 +116,7 @@ urlpatterns = [
     path("lead/onboarding/", include("onboarding.urls")),
     path("library/", include("onboarding.library_urls")),
     path("lead/", include("bootcamp.urls")),
+    path("hiring/", include("hiring.urls")),
     path("runbooks/", onboarding_views.runbook_list, name="runbook-list"),
     path("runbooks/<slug:slug>/v<int:number>/", onboarding_views.runbook_print, name="runbook-print"),
     path("runbooks/<slug:slug>/v<int:number>.pdf", onboarding_views.runbook_pdf, name="runbook-pdf"),

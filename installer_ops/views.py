@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,6 +38,12 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on documents that name no icon (a photo or a
+    PDF opened directly): send them to the app's icon rather than a 404."""
+    return redirect(static("installer_ops/app/icon-192.png"))
 
 
 @login_required

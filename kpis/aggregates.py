@@ -18,17 +18,20 @@ from .periods import Period
 T_ENROLLMENT = Enrollment._meta.db_table
 
 # The column that names the scope: the pod table is aliased "pod", the
-# installer's active enrollment "enr" (see Scopes.cohort_join); the
-# organisation is one scope with id 0.
+# installer's active enrollment "enr" (see Scopes.cohort_join), the hiring
+# KPIs' facts "hire" (kpis/hiring_kpis.py); the organisation is one scope
+# with id 0.
 SCOPE_COLUMN = {
     Scope.ORG: "0",
     Scope.GEOGRAPHY: "pod.geography_id",
     Scope.VERTICAL: "pod.vertical_id",
     Scope.POD: "pod.id",
     Scope.COHORT: "enr.cohort_id",
+    Scope.SOURCE: "hire.source_id",
 }
 FIELD_SCOPES = [Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD]
 ALL_SCOPES = [*FIELD_SCOPES, Scope.COHORT]
+HIRING_SCOPES = [*FIELD_SCOPES, Scope.SOURCE]
 
 
 @dataclass

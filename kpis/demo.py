@@ -24,6 +24,10 @@ TARGETS = {
     KpiCode.DAYS_TO_CLEARANCE: 45.0,
     KpiCode.DRILL_FIRST_PASS: 0.75,
     KpiCode.COHORT_FIRST_TIME_SUCCESS: 0.8,
+    # Hiring: good candidates are gone in two to three weeks (the product's 14-20 days, its upper end).
+    KpiCode.TIME_TO_HIRE: 20.0,
+    KpiCode.HIRE_CLEARANCE_60D: 0.8,
+    KpiCode.FIRST_YEAR_RETENTION: 0.85,
 }
 # Pods differ, so that the breakdown shows something: (install volume, first-visit success, MTTR scale, audit pass).
 PROFILES = [

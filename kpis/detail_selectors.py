@@ -11,6 +11,8 @@ from installer_ops.policies import pods_led_by
 from installer_ops.roles import Role, role_of
 
 from .facts import NOT_LISTED, Facts, facts_behind
+from .hiring_facts import SOURCES as HIRING_FACTS
+from .hiring_facts import hiring_facts_behind
 from .models import KpiCode, KpiSnapshot, Scope
 from .periods import Period, last_complete, period_of, previous
 from .policies import kpi_scope_readable
@@ -20,11 +22,12 @@ from .selectors import BreakdownRow, Tile, pods_in, scope_names, target_of, targ
 
 # The scopes each scope's figure breaks down into on a KPI's page.
 DETAIL_CHILDREN = {
-    Scope.ORG: [Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD, Scope.COHORT],
+    Scope.ORG: [Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD, Scope.COHORT, Scope.SOURCE],
     Scope.GEOGRAPHY: [Scope.POD],
     Scope.VERTICAL: [Scope.POD],
     Scope.POD: [],
     Scope.COHORT: [],
+    Scope.SOURCE: [],
 }
 
 
@@ -115,7 +118,8 @@ def kpi_detail(
                 breakdown[child].append(
                     BreakdownRow(child, child_id, name, values.get((child, child_id), {}), row_targets)
                 )
-    facts = facts_behind(user, kpi=kpi, scope=scope, scope_id=scope_id, period=period, page_number=page)
+    behind = hiring_facts_behind if kpi in HIRING_FACTS else facts_behind
+    facts = behind(user, kpi=kpi, scope=scope, scope_id=scope_id, period=period, page_number=page)
     return KpiDetail(
         kpi=kpi,
         label=KpiCode(kpi).label,

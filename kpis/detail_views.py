@@ -18,7 +18,7 @@ from .detail_selectors import kpi_detail as kpi_detail_data
 from .models import Grain, Scope
 from .periods import dates_of, period_name, previous, span_name
 from .policies import can_read_field_data, can_recompute_kpis
-from .registry import unit_name
+from .registry import MEDIAN_KPIS, unit_name
 from .views import nightly_time, scope_query
 
 
@@ -74,6 +74,7 @@ def kpi_detail(request, code: str):
             "before_span_name": span_name(tile.running.before_span) if tile.running else "",
             "periods": [(p.start.isoformat(), period_name(p)) for p in reversed(data.trend)],
             "unit_name": unit_name(tile.kpi),
+            "is_median": tile.kpi in MEDIAN_KPIS,
             "nightly_time": nightly_time(),
             "can_recompute": can_recompute_kpis(request.user),
             "reads_rows": can_read_field_data(request.user),

@@ -4,6 +4,9 @@ from django.http import HttpResponse
 
 from installer_ops.csv_export import csv_response, csv_writer
 
+from .models import Scope
+from .sources import api_code
+
 
 def dashboard_csv(data) -> HttpResponse:
     """What the dashboard shows, as CSV: the trend of each tile, the breakdown
@@ -48,26 +51,28 @@ def dashboard_csv(data) -> HttpResponse:
                     s.computed_at.isoformat(),
                 ]
             )
-    for child, rows in data.breakdown.items():
-        for row in rows:
-            for kpi, s in row.values.items():
-                writer.writerow(
-                    [
-                        kpi,
-                        child,
-                        row.scope_id,
-                        row.name,
-                        data.grain,
-                        s.period_start,
-                        s.period_end,
-                        "" if s.value is None else s.value,
-                        s.numerator,
-                        s.denominator,
-                        "",
-                        s.provisional,
-                        s.computed_at.isoformat(),
-                    ]
-                )
+    # The breakdown, then the hiring sources (named by their API code, as the KPI API does).
+    listed = [(child, row, row.scope_id) for child, rows in data.breakdown.items() for row in rows]
+    listed += [(Scope.SOURCE, row, api_code(row.scope_id)) for row in (data.hiring.sources if data.hiring else [])]
+    for child, row, scope_id in listed:
+        for kpi, s in row.values.items():
+            writer.writerow(
+                [
+                    kpi,
+                    child,
+                    scope_id,
+                    row.name,
+                    data.grain,
+                    s.period_start,
+                    s.period_end,
+                    "" if s.value is None else s.value,
+                    s.numerator,
+                    s.denominator,
+                    "",
+                    s.provisional,
+                    s.computed_at.isoformat(),
+                ]
+            )
     for row in data.cohorts:
         for kpi, figure in row.values.items():
             # The comparison sums every quarter computed: no single period.

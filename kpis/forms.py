@@ -17,6 +17,7 @@ SCOPE_GROUPS = {
     Scope.VERTICAL: _("Verticals"),
     Scope.POD: _("Pods"),
     Scope.COHORT: _("Cohorts"),
+    Scope.SOURCE: _("Hiring sources"),
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from hiring.models import Candidate, Scorecard, ScreeningTask, StageChange
 from installer_ops import values
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
 
@@ -30,6 +31,19 @@ COLUMNS = {
     "visits.csv": ["install_id", "visited_at", "outcome"],
     "incidents.csv": ["incident_id", "node_serial", "severity", "opened_at", "resolved_at"],
     "audits.csv": ["audit_id", "pod_code", "installer", "audited_on", "passed", "findings"],
+    # Hiring (kpis/import_hiring.py): written through hiring's services.
+    "candidates.csv": ["requisition", "name", "email", "source", "applied_on", "stage", "reason", "interviewers"],
+    "scorecards.csv": [
+        "requisition",
+        "candidate_email",
+        "task",
+        "interviewer",
+        "field_problem_solving",
+        "customer_empathy",
+        "security_hygiene",
+        "recommendation",
+        "notes",
+    ],
 }
 # The model field each text column is stored in (or, for a reference, the
 # field it must match): its max_length bounds the column.
@@ -60,6 +74,13 @@ TEXT_FIELDS = {
         "audit_id": (Audit, "external_id"),
         "pod_code": (Pod, "code"),
         "installer": (Installer, "employee_id"),
+    },
+    "candidates.csv": {"name": (Candidate, "name"), "email": (Candidate, "email"), "reason": (StageChange, "reason")},
+    "scorecards.csv": {
+        "candidate_email": (Candidate, "email"),
+        "task": (ScreeningTask, "slug"),
+        "interviewer": (User, "username"),
+        "notes": (Scorecard, "notes"),
     },
 }
 TRUE, FALSE = {"true", "yes", "1"}, {"false", "no", "0"}

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from installer_ops.models import CODE_BY_LEVEL, LEVEL_BY_CODE, Geography, Installer, Level, Pod, Vertical
 
 from .import_format import SEVERITIES, Rows, Validator, shown
+from .import_hiring import validate_hiring
 from .models import Install, Node, VisitOutcome
 
 
@@ -224,6 +225,9 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
                     "findings": row["findings"],
                 }
             )
+
+    # candidates.csv, scorecards.csv
+    validate_hiring(parsed, plan)
     return plan
 
 

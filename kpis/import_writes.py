@@ -15,6 +15,7 @@ from installer_ops.audit import audit_record_event
 from installer_ops.models import Geography, Installer, Level, Pod, Promotion, Vertical
 
 from .import_format import ImportRefused, ImportReport, RowError
+from .import_hiring_writes import write_hiring
 from .models import Audit, Incident, Install, Node, Visit
 
 
@@ -23,6 +24,8 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
     report = ImportReport()
     errors: list[RowError] = []
     _write_organisation(plan, report, errors, actor)
+    if not errors:
+        write_hiring(plan, report, errors, actor)
     if errors:
         # Raised inside the transaction: everything written so far rolls back.
         raise ImportRefused(errors)

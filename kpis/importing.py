@@ -3,8 +3,9 @@
 Every row of every file is validated first; if any is invalid, nothing is
 written and every error is reported as file, line, column and reason.
 Rows are keyed by their ids, so importing the same files again changes
-nothing. Organisation rows go through the organisation's services; field
-rows are written as set-based upserts.
+nothing. Organisation rows go through the organisation's services, hiring
+rows (candidates, scorecards) through hiring's; field rows are written as
+set-based upserts.
 """
 
 import datetime

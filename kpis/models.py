@@ -150,6 +150,10 @@ class KpiCode(models.TextChoices):
     DAYS_TO_CLEARANCE = "days_to_clearance", _("Days from hire to clearance")
     DRILL_FIRST_PASS = "drill_first_pass", _("First-attempt drill pass rate")
     COHORT_FIRST_TIME_SUCCESS = "cohort_first_time_success", _("First-time success, first 90 days in the field")
+    TIME_TO_HIRE = "time_to_hire", _("Time to hire (median days)")
+    CANDIDATE_CONVERSION = "candidate_conversion", _("Candidate conversion (applied to hired)")
+    HIRE_CLEARANCE_60D = "hire_clearance_60d", _("Hires cleared within 60 days")
+    FIRST_YEAR_RETENTION = "first_year_retention", _("First-year retention")
 
 
 class Scope(models.TextChoices):
@@ -158,6 +162,8 @@ class Scope(models.TextChoices):
     VERTICAL = "vertical", _("Vertical")
     POD = "pod", _("Pod")
     COHORT = "cohort", _("Cohort")
+    # The candidate's source (the installer's hiring source): hiring KPIs only.
+    SOURCE = "source", _("Hiring source")
 
 
 class Grain(models.TextChoices):

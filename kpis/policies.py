@@ -13,6 +13,7 @@ from installer_ops.policies import pods_led_by, pods_visible_to
 from installer_ops.roles import Role, role_of
 
 from .models import Scope
+from .sources import source_exists
 
 KPI_READERS = (Role.EXECUTIVE, Role.ADMIN, Role.LEAD)
 KPI_RECOMPUTERS = (Role.EXECUTIVE, Role.ADMIN)
@@ -50,6 +51,13 @@ def can_import_field_data(user) -> bool:
     return user is None or role_of(user) == Role.ADMIN
 
 
+def scope_exists(scope: str, scope_id: int) -> bool:
+    """Whether `scope_id` names an existing geography, vertical, pod, cohort or hiring source."""
+    if scope == Scope.SOURCE:
+        return source_exists(scope_id)
+    return SCOPE_MODELS[scope].objects.filter(pk=scope_id).exists()
+
+
 def kpi_scope_readable(user, scope: str, scope_id: int) -> bool:
     """True if `scope_id` names an existing object of `scope` whose figures
     `user` may read (the organisation has no id). False for an unknown id and
@@ -58,15 +66,15 @@ def kpi_scope_readable(user, scope: str, scope_id: int) -> bool:
         return True
     role = role_of(user)
     if role in (Role.ADMIN, Role.EXECUTIVE):
-        return SCOPE_MODELS[scope].objects.filter(pk=scope_id).exists()
+        return scope_exists(scope, scope_id)
     if role != Role.LEAD:
         return False
     if scope == Scope.POD:
         return pods_led_by(user).filter(pk=scope_id).exists()
     if scope == Scope.COHORT:
         return cohorts_visible_to(user).filter(pk=scope_id).exists()
-    # A geography or a vertical: aggregates over many pods.
-    return SCOPE_MODELS[scope].objects.filter(pk=scope_id).exists()
+    # A geography, a vertical or a hiring source: aggregates over many pods.
+    return scope_exists(scope, scope_id)
 
 
 def can_read_field_data(user) -> bool:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import field_kpis, first_time_kpis, readiness_kpis
-from .aggregates import ALL_SCOPES, FIELD_SCOPES
+from . import field_kpis, first_time_kpis, hiring_kpis, readiness_kpis
+from .aggregates import ALL_SCOPES, FIELD_SCOPES, HIRING_SCOPES
 from .models import KpiCode, Scope
 
 
@@ -71,6 +71,39 @@ REGISTRY: dict[str, KpiSpec] = {
             False,
             field_kpis.headcount_empty_details,
         ),
+        # Hiring, in the order a candidate meets them (the dashboard's hiring section).
+        KpiSpec(
+            KpiCode.TIME_TO_HIRE,
+            hiring_kpis.time_to_hire,
+            HIRING_SCOPES,
+            "d",
+            True,
+            hiring_kpis.time_to_hire_empty_details,
+        ),
+        KpiSpec(
+            KpiCode.CANDIDATE_CONVERSION,
+            hiring_kpis.candidate_conversion,
+            HIRING_SCOPES,
+            "%",
+            False,
+            hiring_kpis.conversion_empty_details,
+        ),
+        KpiSpec(
+            KpiCode.HIRE_CLEARANCE_60D,
+            hiring_kpis.hire_clearance_60d,
+            HIRING_SCOPES,
+            "%",
+            False,
+            hiring_kpis.clearance_empty_details,
+        ),
+        KpiSpec(
+            KpiCode.FIRST_YEAR_RETENTION,
+            hiring_kpis.first_year_retention,
+            HIRING_SCOPES,
+            "%",
+            False,
+            hiring_kpis.retention_empty_details,
+        ),
     ]
 }
 if set(REGISTRY) != set(KpiCode.values):  # a new KPI code without its settings
@@ -81,6 +114,21 @@ KPIS = {code: (spec.compute, list(spec.scopes)) for code, spec in REGISTRY.items
 LOWER_IS_BETTER = {code for code, spec in REGISTRY.items() if spec.lower_is_better}
 # The KPIs a cohort has, in the registry's order.
 COHORT_KPIS = [code for code, spec in REGISTRY.items() if Scope.COHORT in spec.scopes]
+# The hiring KPIs: the dashboard shows them in a section of their own.
+HIRING_KPIS = [
+    KpiCode.TIME_TO_HIRE,
+    KpiCode.CANDIDATE_CONVERSION,
+    KpiCode.HIRE_CLEARANCE_60D,
+    KpiCode.FIRST_YEAR_RETENTION,
+]
+# KPIs whose value is a median of the facts rather than numerator / denominator
+# (the numerator is still their sum, the denominator their count).
+MEDIAN_KPIS = {KpiCode.TIME_TO_HIRE}
+
+
+def kpis_of(scope: str) -> list[str]:
+    """The KPIs with figures for `scope`, in the registry's order."""
+    return [code for code, spec in REGISTRY.items() if scope in spec.scopes]
 
 
 def unit(kpi: str) -> str:
@@ -144,6 +192,21 @@ DEFINITIONS = {
     KpiCode.COHORT_FIRST_TIME_SUCCESS: _(
         "First-time install success restricted to installs first visited in the installer's first 90 days "
         "after their first clearance: whether the bootcamp made installers who succeed alone."
+    ),
+    KpiCode.TIME_TO_HIRE: _(
+        "Calendar days from a candidate's application to their hire, over the candidates hired in the period: "
+        "the median, with the 90th percentile beside it."
+    ),
+    KpiCode.CANDIDATE_CONVERSION: _(
+        "Candidates hired, out of the candidates who applied in the period, with how many of them reached each "
+        "stage. While some are still in the pipeline the figure is provisional."
+    ),
+    KpiCode.HIRE_CLEARANCE_60D: _(
+        "Hires first cleared for independent deployment within 60 days of their hire date, out of the hires "
+        "whose 60th day fell in the period."
+    ),
+    KpiCode.FIRST_YEAR_RETENTION: _(
+        "Hires still employed 365 days after their hire date, out of the hires whose 365th day fell in the period."
     ),
 }
 

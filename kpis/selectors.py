@@ -12,11 +12,13 @@ from bootcamp.models import Cohort
 from installer_ops.models import Geography, Pod, Vertical
 
 from .figures import change_between, format_change, format_value, improving, target_status  # noqa: F401 - re-exported for the template tags
+from .hiring_dashboard import HiringSection, hiring_section
 from .models import KpiCode, KpiJob, KpiSnapshot, KpiTarget, Scope
 from .periods import Period, last_complete, previous
 from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
-from .registry import COHORT_KPIS, LOWER_IS_BETTER
+from .registry import COHORT_KPIS, HIRING_KPIS, LOWER_IS_BETTER, kpis_of
 from .running import Running, running_figures, spans
+from .sources import source_names
 
 TREND_PERIODS = 12
 COHORTS_COMPARED = 12
@@ -26,6 +28,7 @@ CHILD_SCOPES = {
     Scope.VERTICAL: [Scope.POD],
     Scope.POD: [],
     Scope.COHORT: [],
+    Scope.SOURCE: [],
 }
 
 
@@ -103,6 +106,12 @@ class Dashboard:
     breakdown: dict  # child scope -> [BreakdownRow]
     computed_at: datetime.datetime | None
     cohorts: list["CohortRow"] = field(default_factory=list)
+    hiring: HiringSection | None = None
+
+    @property
+    def field_tiles(self) -> list[Tile]:
+        """The tiles above the breakdown: every KPI but hiring's (kpis/hiring_dashboard.py)."""
+        return [tile for tile in self.tiles if tile.kpi not in HIRING_KPIS]
 
     @property
     def period_start(self) -> datetime.date:
@@ -139,12 +148,13 @@ class CohortRow:
 
 
 def scope_names() -> dict:
-    """(scope, id) -> name, for every scope: three queries."""
+    """(scope, id) -> name, for every scope: four queries."""
     names = {(Scope.ORG, 0): str(_("Organisation"))}
     names |= {(Scope.GEOGRAPHY, g.pk): g.name for g in Geography.objects.all()}
     names |= {(Scope.VERTICAL, v.pk): v.name for v in Vertical.objects.all()}
     names |= {(Scope.POD, p.pk): p.name for p in Pod.objects.all()}
     names |= {(Scope.COHORT, c.pk): c.name for c in Cohort.objects.all()}
+    names |= {(Scope.SOURCE, number): name for number, name in source_names().items()}
     return names
 
 
@@ -197,7 +207,7 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
     targets = targets_by_scope()
     computed = [s.computed_at for s in series_rows]
     computed_at = max(computed) if computed else None
-    codes = [kpi for kpi, _label in KpiCode.choices if scope != Scope.COHORT or kpi in COHORT_KPIS]
+    codes = kpis_of(scope)
     running = {}
     if computed_at is not None:  # nothing computed yet: no figures of any kind to compare
         running = running_figures(
@@ -222,17 +232,31 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         )
     children = CHILD_SCOPES[scope]
     breakdown = {child: [] for child in children}
+    # The organisation's hiring section breaks down by source: read with the children.
+    listed = [*children, Scope.SOURCE] if scope == Scope.ORG else children
+    rows = defaultdict(dict)
+    if listed:
+        for snapshot in KpiSnapshot.objects.filter(scope__in=listed, grain=grain, period_start=period.start):
+            rows[(snapshot.scope, snapshot.scope_id)][snapshot.kpi] = snapshot
     if children:
         within = pods_in(scope, scope_id)
-        rows = defaultdict(dict)
-        for snapshot in KpiSnapshot.objects.filter(scope__in=children, grain=grain, period_start=period.start):
-            rows[(snapshot.scope, snapshot.scope_id)][snapshot.kpi] = snapshot
         # Every child is listed, with or without figures this period.
         for (child, child_id), name in sorted(names.items(), key=lambda item: item[1]):
             if child not in breakdown or (child == Scope.POD and within is not None and child_id not in within):
                 continue
             row_targets = {kpi: target_of(targets, kpi, child, child_id) for kpi in codes}
             breakdown[child].append(BreakdownRow(child, child_id, name, rows.get((child, child_id), {}), row_targets))
+    sources = [
+        BreakdownRow(
+            Scope.SOURCE,
+            source_id,
+            name,
+            rows.get((Scope.SOURCE, source_id), {}),
+            {kpi: target_of(targets, kpi, Scope.SOURCE, source_id) for kpi in HIRING_KPIS},
+        )
+        for (kind, source_id), name in names.items()
+        if kind == Scope.SOURCE
+    ]
     span, before_span = spans(today, grain)
     return Dashboard(
         scope=scope,
@@ -248,6 +272,7 @@ def dashboard(*, scope: str, scope_id: int, grain: str, today: datetime.date) ->
         breakdown=breakdown,
         computed_at=computed_at,
         cohorts=cohort_comparison(today) if scope == Scope.ORG else [],
+        hiring=hiring_section(scope=scope, tiles=tiles, trend=trend, source_rows=sources),
     )
 
 

@@ -2,6 +2,7 @@
 that the hand-written aggregates follow a renamed table."""
 
 from bootcamp.models import Cohort, Enrollment, Item, ItemState, Module
+from hiring.models import Candidate, Requisition, StageChange
 from installer_ops.models import Installer, Pod, Promotion
 from onboarding.models import Clearance, OutageDrill
 
@@ -22,3 +23,6 @@ T_ITEM = Item._meta.db_table
 T_MODULE = Module._meta.db_table
 T_ITEM_STATE = ItemState._meta.db_table
 T_DRILL = OutageDrill._meta.db_table
+T_CANDIDATE = Candidate._meta.db_table
+T_REQUISITION = Requisition._meta.db_table
+T_STAGE_CHANGE = StageChange._meta.db_table

@@ -1,5 +1,5 @@
 """KPI targets: the organisation's default per KPI and overrides per scope
-(geography, vertical, pod, cohort), which the dashboard compares each
+(geography, vertical, pod, cohort, hiring source), which the dashboard compares each
 figure against. Set, changed and removed here, by whichever door (the
 targets page, the admin), with the policy, the value rules and the audit.
 
@@ -24,7 +24,7 @@ from .registry import REGISTRY
 # The largest target a KPI in hours or days may have: ten years. Beyond it a
 # value is a typing mistake, not a target.
 MAX_DURATION = {"h": 87_600.0, "d": 3_650.0}
-SCOPE_ORDER = [Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD, Scope.COHORT]
+SCOPE_ORDER = [Scope.ORG, Scope.GEOGRAPHY, Scope.VERTICAL, Scope.POD, Scope.COHORT, Scope.SOURCE]
 
 
 def target_bounds(kpi: str) -> tuple[float, float]:
@@ -43,7 +43,7 @@ def kpi_target_validate(*, kpi: str, scope: str, scope_id: int, target) -> float
     if scope == Scope.ORG:
         if scope_id:
             raise ValidationError({"scope": _("The organisation has no id.")})
-    elif not policies.SCOPE_MODELS[scope].objects.filter(pk=scope_id).exists():
+    elif not policies.scope_exists(scope, scope_id):
         raise ValidationError({"scope": _("Choose an existing %(scope)s.") % {"scope": Scope(scope).label.lower()}})
     try:
         value = float(target)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from installer_ops.roles import Role
 from installer_ops.views import role_required
 
-from .charts import chart_data
+from .charts import chart_data, funnel_data
 from .exports import dashboard_csv
 from .models import Grain, KpiCode, Scope
 from .periods import dates_of, period_name, span_name
@@ -52,6 +52,9 @@ def dashboard(request):
         for tile in data.tiles
         if tile.has_trend
     }
+    hiring = data.hiring
+    if hiring is not None and hiring.applied:
+        charts["chart-funnel"] = funnel_data(hiring)
     return render(
         request,
         "kpis/dashboard.html",
@@ -67,6 +70,8 @@ def dashboard(request):
             "before_name": period_name(data.before),
             "span_dates": dates_of(data.span),
             "before_span_name": span_name(data.before_span),
+            "funnel_since": period_name(hiring.since) if hiring else "",
+            "funnel_until": period_name(hiring.until) if hiring else "",
             "nightly_time": nightly_time(),
             "can_recompute": can_recompute_kpis(request.user),
             "scope_query": scope_query(scope, scope_id, grain),

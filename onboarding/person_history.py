@@ -8,6 +8,7 @@ page reads the installer's, its login's and its enrollments'."""
 
 import re
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
@@ -17,12 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bootcamp.models import Enrollment
+from installer_ops.audit_display import ABOUT_AN_INSTALLER
 from installer_ops.models import AuditEntry, Installer, Pod
+
+from .models import DrillOutcome
 
 User = get_user_model()
 MODELS = {model._meta.model_name: model for model in (Installer, User, Enrollment)}
-# Values stored as a record's id, and the records they name.
-RELATED = {"pod": Pod, "mentor": User}
+# Values stored as a record's id, and the records they name: the services
+# record a mentor as an Installer (shadow_assign), a kit's profile and copies,
+# a drill's scenario (the same table as the audit log page's).
+RELATED = {"pod": Pod, **{name: apps.get_model(label) for name, label in ABOUT_AN_INSTALLER.items()}}
+# Values stored as a choice's code that is no field of the installer's.
+CHOICES = {"outcome": dict(DrillOutcome.choices)}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 # The actions of the services that write about an installer, its login and its
@@ -56,13 +64,17 @@ ACTIONS = {
 def read_entries(entries, installer: Installer) -> None:
     """Give each entry `action_label`, `object_label` and `lines`, a list of
     (field label, text): "before → after" for a change, the value for a
-    creation or a named action. One query per kind of record named by id:
-    the installer's own pod and login are always looked up with the others, so
-    that a page runs the same queries whatever its entries name."""
+    creation or a named action. One query per kind of record a change may
+    name by id, each made whether or not the page's entries name one (the
+    installer's own pod and record are looked up with the others), so that a
+    page runs the same queries whatever its entries name."""
     entries = list(entries)
     if not entries:
         return
-    names = _related_names(entries, {Pod: {installer.pod_id}, User: {installer.user_id}})
+    wanted = {model: set() for model in RELATED.values()}
+    wanted[Pod].add(installer.pod_id)
+    wanted[Installer].add(installer.pk)
+    names = _related_names(entries, wanted)
     for entry in entries:
         model = MODELS.get(entry.object_type)
         entry.action_label = ACTIONS.get(entry.action) or entry.action.replace("_", " ")
@@ -87,7 +99,10 @@ def _related_names(entries: list[AuditEntry], wanted: dict) -> dict:
     return {
         (model, record.pk): str(record)
         for model, ids in wanted.items()
-        for record in model._default_manager.filter(pk__in=ids)
+        # The base manager: a record a default manager hides (one that left) is still named.
+        # An empty list would be answered without asking the database; an id
+        # no record has keeps the query, so the count does not follow the entries.
+        for record in model._base_manager.select_related().filter(pk__in=ids or [0])
     }
 
 
@@ -121,6 +136,8 @@ def _shown(model, name: str, value, names: dict) -> str:
     field = _field(model, name)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if name in CHOICES and isinstance(value, str):
+        return str(CHOICES[name].get(value, value))
     if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):
         return formats.date_format(day, "DATE_FORMAT")
     if isinstance(value, str) and ISO_DATETIME.match(value) and (moment := parse_datetime(value)):

@@ -4,12 +4,23 @@ a change to this list too). The page test and the browser test share it."""
 
 EXPECTED_NAVIGATION = {
     "installer": ["My checklist", "My record"],
-    "lead": ["Queue", "Field app", "Cohorts", "Programs", "Onboarding", "Pods", "Installers", "Runbooks"],
+    "lead": [
+        "Queue",
+        "Field app",
+        "Hiring",
+        "Cohorts",
+        "Programs",
+        "Onboarding",
+        "Pods",
+        "Installers",
+        "Runbooks",
+    ],
     "executive": ["Dashboard", "Organisation", "KPI targets"],
     "admin": [
         "Dashboard",
         "Organisation",
         "Queue",
+        "Hiring",
         "Cohorts",
         "Programs",
         "Onboarding",

@@ -70,36 +70,6 @@ def rows_where_the_demo_has_none():
         KpiJob.objects.create(since=today - datetime.timedelta(days=30), until=today, grains=["month"])
     if not KpiTarget.objects.exists():
         KpiTarget.objects.create(kpi="churn", target=0.05)
-    hiring_rows_where_the_demo_has_none(today)
-
-
-def hiring_rows_where_the_demo_has_none(today):
-    """A requisition with a scored candidate, through the services, until the demo has hiring data."""
-    from hiring import services as hiring_services
-    from hiring.models import Candidate, ScreeningTask
-    from installer_ops.models import Pod
-
-    if Candidate.objects.exists():
-        return
-    admin_user = User.objects.get(username="admin")
-    requisition = hiring_services.requisition_open(
-        actor=admin_user, pod=Pod.objects.first(), role="installer", fill_by=today + datetime.timedelta(days=30)
-    )
-    candidate = hiring_services.candidate_add(
-        actor=admin_user,
-        requisition=requisition,
-        name="Ada Applicant",
-        email="ada@example.com",
-        source="referral",
-        interviewers=[admin_user],
-    )
-    hiring_services.scorecard_submit(
-        actor=admin_user,
-        candidate=candidate,
-        task=ScreeningTask.objects.get(slug="failure-scenario"),
-        scores={"field_problem_solving": 3, "customer_empathy": 3, "security_hygiene": 3},
-        recommendation="yes",
-    )
 
 
 def test_every_changelist_and_object_page_answers_for_an_administrator(client, settings):

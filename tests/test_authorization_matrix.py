@@ -28,7 +28,7 @@ FIELD_MARKERS = ["TARGET-NODE", "TARGET-INSTALL", "TARGET-INC", "TARGET-AUDIT"]
 
 # No per-pod or per-person data behind these (or the same for everyone by design).
 OPEN = {
-    "home", "healthz", "login", "logout", "app", "app-service-worker", "app-manifest", "app-jsi18n",
+    "home", "healthz", "favicon", "login", "logout", "app", "app-service-worker", "app-manifest", "app-jsi18n",
     "api-token", "api-root", "api-schema", "api-docs", "installer-hire", "lead-cohort-create",
     # Organisation-wide reference data: the same for every role.
     "geography-list", "geography-detail", "vertical-list", "vertical-detail", "pod-list", "pod-detail",
@@ -54,6 +54,8 @@ OPEN = {
     "kpi-targets",
     # The hiring rubric (anchors, task library, minimums): the same for everyone; installers are refused.
     "api-hiring-rubric",
+    # The requisition form: it offers only the pods the viewer hires for (the service decides).
+    "hiring-requisition-create",
 }  # fmt: skip
 # Lists: what the other pod sees must not include the target's rows.
 LISTS = {
@@ -66,6 +68,8 @@ LISTS = {
     "kpi-detail",  # a KPI's page: aggregates, and the facts behind them only from the viewer's pods
     # Hiring: requisitions and candidates of the pods led (or interviewed for); the summary is counts only.
     "requisition-list", "candidate-list", "api-hiring-summary",
+    # The hiring page: requisitions of the pods led or interviewed for, and the candidates to score.
+    "hiring-requisitions",
     # A lead's pending sign-offs (their pods' installers); installers and executives are refused (403).
     "api-signoffs-pending",
 }  # fmt: skip
@@ -141,6 +145,15 @@ OBJECTS = {
     "candidate-interviewers": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
     "candidate-scorecards": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
     "candidate-hire": (lambda t: {"pk": t.candidate.pk}, PERSONAL),
+    # The hiring pages: the pipeline board and its writes, the candidate's page, scorecard and hire.
+    "hiring-requisition": (lambda t: {"requisition_id": t.requisition.pk}, PERSONAL),
+    "hiring-requisition-cancel": (lambda t: {"requisition_id": t.requisition.pk}, PERSONAL),
+    "hiring-candidate-add": (lambda t: {"requisition_id": t.requisition.pk}, PERSONAL),
+    "hiring-candidate": (lambda t: {"candidate_id": t.candidate.pk}, PERSONAL),
+    "hiring-candidate-stage": (lambda t: {"candidate_id": t.candidate.pk}, PERSONAL),
+    "hiring-candidate-interviewers": (lambda t: {"candidate_id": t.candidate.pk}, PERSONAL),
+    "hiring-scorecard": (lambda t: {"candidate_id": t.candidate.pk}, PERSONAL),
+    "hiring-candidate-hire": (lambda t: {"candidate_id": t.candidate.pk}, PERSONAL),
 }
 
 
@@ -352,4 +365,6 @@ def test_the_markers_do_show_to_those_in_scope(client, target):
     assert client.get(f"/api/v1/kits/{target.kit.pk}/").status_code == 200
     assert client.get(f"/api/v1/evidence/{target.evidence.pk}").status_code == 200
     assert MARKER in client.get("/api/v1/candidates/").content.decode()
+    assert MARKER in client.get(f"/hiring/requisitions/{target.requisition.pk}/").content.decode()
+    assert MARKER in client.get(f"/hiring/candidates/{target.candidate.pk}/").content.decode()
     assert MARKER in client.get("/api/v1/signoffs/pending/").content.decode()

@@ -19,6 +19,8 @@ LISTS = [
     "/org/installers/",
     "/lead/",
     "/dashboard/",
+    "/hiring/",
+    "/hiring/requisitions/new/",
 ]
 PARAMETERS = [
     {"pod": str(10**30)},

@@ -24,6 +24,7 @@ from ..models import (
     Requisition,
     StageChange,
 )
+from ..stages import moves_allowed, next_stage
 from .requisitions import _checked_reason
 
 
@@ -135,10 +136,6 @@ def _locked(candidate: Candidate) -> Candidate:
     return Candidate.objects.select_for_update().select_related("requisition__pod").get(pk=candidate.pk)
 
 
-def _next_stage(stage: str) -> CandidateStage:
-    return PIPELINE[PIPELINE.index(CandidateStage(stage)) + 1]
-
-
 @transaction.atomic
 def candidate_stage_move(
     *, actor: User | None, candidate: Candidate, stage: CandidateStage | str, reason: str = ""
@@ -173,7 +170,7 @@ def candidate_stage_move(
 
 def _refuse_move(candidate: Candidate, current: CandidateStage, stage: CandidateStage) -> None:
     """Raise DomainConflict, with the moves that are allowed, unless current → stage is one."""
-    allowed = [] if current not in OPEN_STAGES else [*_forward_moves(candidate, current), *EXITS]
+    allowed = moves_allowed(candidate)
     if stage in allowed:
         return
     details = {"stage": current.value, "allowed": [s.value for s in allowed]}
@@ -193,14 +190,6 @@ def _refuse_move(candidate: Candidate, current: CandidateStage, stage: Candidate
     else:
         message = _("Candidates move one stage forward at a time: from %(current)s the next stage is %(next)s.") % {
             "current": current.label,
-            "next": _next_stage(current).label,
+            "next": next_stage(current).label,
         }
     raise DomainConflict(message, details=details)
-
-
-def _forward_moves(candidate: Candidate, current: CandidateStage) -> list[CandidateStage]:
-    """The next stage, while the requisition is open and the next stage is not the hire."""
-    following = _next_stage(current)
-    if following == CandidateStage.HIRED or not candidate.requisition.is_open:
-        return []
-    return [following]

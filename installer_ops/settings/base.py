@@ -351,49 +351,5 @@ KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
 # sent by the sweep (the broker was down); shorter would race the request's own publish.
 KPI_SWEEP_GRACE_SECONDS = env_int("KPI_SWEEP_GRACE_SECONDS", 60)
 
-# Navigation per role: (label, URL name). The project settings are the one
-# place allowed to name every app, so higher apps add their pages here.
-NAVIGATION = {
-    "installer": [
-        (_("My checklist"), "app"),
-        (_("My record"), "my-record"),
-    ],
-    "lead": [
-        (_("Queue"), "lead-queue"),
-        # The lead's tablet app: the queue's sign-offs, kept for working offline in the field.
-        (_("Field app"), "app"),
-        (_("Cohorts"), "lead-cohorts"),
-        (_("Programs"), "lead-programs"),
-        (_("Onboarding"), "onboarding-board"),
-        (_("Pods"), "org-overview"),
-        (_("Installers"), "installer-list"),
-        (_("Runbooks"), "runbook-list"),
-    ],
-    "executive": [
-        (_("Dashboard"), "dashboard"),
-        (_("Organisation"), "org-overview"),
-        (_("KPI targets"), "kpi-targets"),
-    ],
-    "admin": [
-        (_("Dashboard"), "dashboard"),
-        (_("Organisation"), "org-overview"),
-        (_("Queue"), "lead-queue"),
-        (_("Cohorts"), "lead-cohorts"),
-        (_("Programs"), "lead-programs"),
-        (_("Onboarding"), "onboarding-board"),
-        (_("Installers"), "installer-list"),
-        # The library's document list links every version's print view and
-        # PDF, so for administrators it takes the runbook list's place.
-        (_("Library"), "library-documents"),
-        (_("KPI targets"), "kpi-targets"),
-        (_("Audit log"), "audit-log"),
-        (_("API docs"), "api-docs"),
-    ],
-}
-# Where each role lands after logging in.
-ROLE_HOME = {
-    "installer": "app",
-    "lead": "lead-cohorts",
-    "executive": "dashboard",
-    "admin": "dashboard",
-}
+# Each role's menu and where it lands after logging in.
+from .navigation import *  # noqa: E402, F403

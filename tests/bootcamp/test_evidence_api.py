@@ -104,6 +104,22 @@ def test_a_chunked_body_over_5_mb_is_a_413_and_one_within_is_stored(checked):
     assert response.status_code == 201 and response.json()["size"] == len(jpeg)
 
 
+def test_a_body_cut_short_of_its_length_is_a_400_and_the_whole_retry_is_stored(checked):
+    """The connection dropped half-way through the upload: the stream ends
+    before Content-Length. The first half of a JPEG passes Pillow's header
+    check, so it must not be stored, or the tablet's retry would be a 409."""
+    client, event_id = checked
+    photo_id, jpeg = uuid.uuid4(), image_bytes(size=(400, 300))
+    half = jpeg[: len(jpeg) // 2]
+    cut = {"CONTENT_LENGTH": str(len(jpeg)), "wsgi.input": io.BytesIO(half)}
+    response = put(client, photo_id, event_id, b"x", **cut)
+    assert response.status_code == 400
+    assert response.json() == {"body": [f"The photo arrived incomplete ({len(half)} of {len(jpeg)} bytes)."]}
+    assert not Evidence.objects.exists()
+    assert put(client, photo_id, event_id, jpeg).status_code == 201
+    assert Evidence.objects.get().file.read() == jpeg
+
+
 def noise_png(megabytes: float) -> bytes:
     """A PNG of random pixels (it hardly compresses) of about this size."""
     side = int((megabytes * 1024 * 1024 / 3) ** 0.5)

@@ -68,9 +68,8 @@ def open_app(page, username: str, *, wait_for_worker: bool = True) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    # "Last sync", not only "All changes synced": the first drawing says the
-    # latter before the checklist has been downloaded, and a test going
-    # offline at that moment would find no checklist.
+    # "Last sync", the end of the first sync: a test going offline before the
+    # checklist has been downloaded would find none.
     expect(page.get_by_role("status")).to_contain_text("All changes synced")
     expect(page.get_by_role("status")).to_contain_text("Last sync")
     if wait_for_worker:

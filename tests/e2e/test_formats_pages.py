@@ -2,13 +2,16 @@
 time naming its zone, on pages that fit a phone, a tablet and a laptop."""
 
 import datetime
+import zoneinfo
 
 import pytest
+from django.utils import formats, timezone
 from playwright.sync_api import expect
 
+from installer_ops.time_zones import zone_abbreviations
 from onboarding import services as onboarding_services
 from tests.bootcamp.fixtures import tablet_check
-from tests.e2e.conftest import SCREENSHOTS, log_in
+from tests.e2e.conftest import ROOT, SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDTHS = (390, 820, 1280)
@@ -42,3 +45,50 @@ def test_a_lead_reads_dates_and_times_in_their_zone_at_every_width(page, onboard
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=SCREENSHOTS / f"formats-queue-lead-{width}.png", full_page=True)
         assert _no_sideways_scroll(page), f"the queue scrolls sideways at {width}px"
+
+
+FORMATS_JS = ROOT / "installer_ops/static/installer_ops/app/formats.js"
+# Winter and summer time, an instant on another calendar day in some zones, and calendar dates.
+INSTANTS = [
+    datetime.datetime(2026, 11, 18, 13, 5, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 7, 4, 23, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2027, 3, 28, 0, 59, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 1, 1, 4, 0, tzinfo=datetime.UTC),
+]
+DATES = [datetime.date(2026, 11, 25), datetime.date(2027, 2, 1), datetime.date(2026, 9, 9)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/Chicago", "Asia/Singapore", "UTC"])
+def test_the_tablet_formats_as_the_pages_do_in_the_persons_zone(browser, client, zone):
+    """The tablet app (formats.js) prints a date, a time and a date-time as
+    the pages do (the format module through the JavaScript catalog, the
+    person's zone and its abbreviation from /api/v1/me/), on a device set to
+    another zone and US English."""
+    catalog = client.get("/app/jsi18n/").content.decode()
+    context = browser.new_context(timezone_id="Pacific/Auckland", locale="en-US")
+    page = context.new_page()
+    try:
+        page.set_content('<!doctype html><html lang="en"><head><title>formats</title></head><body></body></html>')
+        page.add_script_tag(content=catalog)
+        page.add_script_tag(content=FORMATS_JS.read_text(encoding="utf-8"))
+        page.evaluate(
+            "(zone) => InstallerFormats.setZone(zone)", {"name": zone, "abbreviations": zone_abbreviations(zone)}
+        )
+        shown = page.evaluate(
+            """([instants, dates]) => { const F = InstallerFormats; return [
+                 instants.map((v) => [F.dateTime(v), F.time(v), F.date(v)]), dates.map((v) => F.date(v)),
+               ]; }""",
+            [[moment.isoformat() for moment in INSTANTS], [day.isoformat() for day in DATES]],
+        )
+    finally:
+        context.close()
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        pages = [
+            [
+                formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT"),
+                formats.date_format(timezone.localtime(moment), "TIME_FORMAT"),
+                formats.date_format(timezone.localtime(moment), "DATE_FORMAT"),
+            ]
+            for moment in INSTANTS
+        ]
+    assert shown == [pages, [formats.date_format(day, "DATE_FORMAT") for day in DATES]]

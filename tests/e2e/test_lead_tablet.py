@@ -10,6 +10,7 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
@@ -18,7 +19,8 @@ from bootcamp.models import CheckoffEvent, Item, ItemState
 from bootcamp.services.evidence import evidence_store
 from installer_ops.sync import sync_batch_apply
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import SCREENSHOTS, watch_csp
+from tests.e2e.conftest import SCREENSHOTS, AppServer, watch_csp
+from tests.e2e.network import NetworkSwitch
 from tests.e2e.tablet import PASSWORD, Bootcamp, open_app, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
@@ -74,10 +76,33 @@ def with_photo(b, item) -> None:
     )
 
 
-def new_page(browser, app_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_server.url)
+@pytest.fixture(scope="module")
+def network(django_db_setup):
+    """One app server for the module, reached through a switch that takes
+    the network away and gives it back: starting a server per test and per
+    reconnection was most of this module's time."""
+    if connection.vendor != "postgresql":
+        pytest.fail("The tablet tests share the test database with a server process: run them on PostgreSQL.")
+    server = AppServer()
+    server.start()
+    switch = NetworkSwitch(server.port)
+    switch.on()
+    yield switch
+    switch.off()
+    server.stop()
+
+
+@pytest.fixture
+def tablet(browser, network, transactional_db):
+    """A fresh browser profile (no service worker, no outbox yet) online;
+    closed before the database is emptied, and no CSP violation allowed."""
+    network.on()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=network.url)
     page = context.new_page()
-    return context, page, watch_csp(page)
+    csp = watch_csp(page)
+    yield context, page
+    context.close()
+    assert not csp, csp
 
 
 def log_in(page, username: str) -> None:
@@ -99,34 +124,44 @@ def open_lead_app(page, username: str) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def one_checked_item(tablet) -> tuple[Bootcamp, Item]:
+    """The installer has checked one item that needs the lead's sign-off;
+    the lead's app is open, with the list downloaded."""
+    b = Bootcamp()
+    item = signable(b)[0]
+    installer_sync(b, item)
+    open_lead_app(tablet[1], b.lead.username)
+    return b, item
+
+
 def card(page, item):
     return page.get_by_role("article", name=item.title, exact=True)
 
 
-def go_offline(context, app_server):
-    app_server.stop()  # the server is gone, whatever the service worker tries
+def go_offline(context, network):
+    network.off()  # the server is gone, whatever the service worker tries
     context.set_offline(True)
 
 
-def go_online(context, app_server):
-    app_server.start()
+def go_online(context, network):
+    network.on()
     context.set_offline(False)
 
 
-def test_a_sign_off_made_offline_survives_a_reload_and_is_applied_when_online(browser, app_server):
+def test_the_lead_signs_off_offline_and_the_sign_off_is_applied_when_online(tablet, network):
     """(a) Offline, the lead signs off; a reload keeps it waiting; online, the
     server applies it and the entry leaves the list with a confirmation."""
     b = Bootcamp()
     first, second = signable(b)[:2]
     installer_sync(b, first)
     installer_sync(b, second)
-    context, page, csp = new_page(browser, app_server)
+    context, page = tablet
     open_lead_app(page, b.lead.username)
     group = page.get_by_role("region", name="Nia Tablet")
     expect(group).to_contain_text("Berlin November · 2 items")
     expect(card(page, first)).to_contain_text(first.description[:40])  # the instructions travel with the item
 
-    go_offline(context, app_server)
+    go_offline(context, network)
     card(page, first).get_by_role("button", name="Sign off").click()
     expect(card(page, first)).to_contain_text("Waiting to send")
     expect(card(page, first)).to_contain_text("You signed this off.")
@@ -138,10 +173,13 @@ def test_a_sign_off_made_offline_survives_a_reload_and_is_applied_when_online(br
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-offs")
     expect(card(page, first)).to_contain_text("Waiting to send")
     expect(card(page, second).get_by_role("button", name="Sign off")).to_be_visible()
+    # Offline too, times read as on the pages, in the lead's zone (Berlin): not the device's US form.
+    expect(page.locator("#list-age")).to_have_text(re.compile(r"fetched \d{2}:\d{2} CES?T\.$"))
+    expect(card(page, second)).to_contain_text(re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} CES?T"))
     expect(status(page)).to_contain_text("1 change waiting to sync")
     assert not CheckoffEvent.objects.filter(type="item.signed_off").exists()
 
-    go_online(context, app_server)
+    go_online(context, network)
     expect(status(page)).to_contain_text("All changes synced", timeout=20_000)
     expect(card(page, first)).to_have_count(0)
     expect(page.locator("#signoff-done")).to_contain_text(f"Signed off: “{first.title}” for Nia Tablet.")
@@ -151,26 +189,23 @@ def test_a_sign_off_made_offline_survives_a_reload_and_is_applied_when_online(br
     event = CheckoffEvent.objects.get(type="item.signed_off")
     assert (event.actor_id, event.item_id) == (b.lead.pk, first.pk)
     assert event.device_id.startswith("tablet-")
-    context.close()
-    assert not csp, csp
 
 
-def test_a_sign_off_of_an_item_the_installer_unchecked_meanwhile_is_refused_and_said(browser, app_server):
+def test_the_leads_offline_sign_off_of_an_item_the_installer_unchecked_is_refused_with_its_reason_shown(
+    tablet, network
+):
     """(b) The installer un-checks the item while the lead, offline, signs it
     off: back online the server refuses, the lead's tablet says why, nothing
     is signed off."""
-    b = Bootcamp()
-    item = signable(b)[0]
-    installer_sync(b, item)
-    context, page, csp = new_page(browser, app_server)
-    open_lead_app(page, b.lead.username)
+    b, item = one_checked_item(tablet)
+    context, page = tablet
 
-    go_offline(context, app_server)
+    go_offline(context, network)
     card(page, item).get_by_role("button", name="Sign off").click()
     expect(card(page, item)).to_contain_text("Waiting to send")
     installer_sync(b, item, "item.unchecked")  # the installer's own tablet, meanwhile
 
-    go_online(context, app_server)
+    go_online(context, network)
     refused = page.get_by_role("region", name="Sign-offs the server refused")
     expect(refused).to_contain_text(
         f"Sign-off of “{item.title}” (Nia Tablet): "
@@ -188,19 +223,14 @@ def test_a_sign_off_of_an_item_the_installer_unchecked_meanwhile_is_refused_and_
     expect(refused).to_contain_text("nothing was signed off")
     refused.get_by_role("button", name=f"Dismiss: {item.title}").click()
     expect(refused).to_be_hidden()
-    context.close()
-    assert not csp, csp
 
 
-def test_a_rejection_with_a_comment_made_offline_reopens_the_item(browser, app_server):
+def test_a_rejection_with_a_comment_made_offline_reopens_the_item(tablet, network):
     """(c) By keyboard: a rejection needs a comment (the form says so), waits
     offline and, once sent, reopens the item with that comment."""
-    b = Bootcamp()
-    item = signable(b)[0]
-    installer_sync(b, item)
-    context, page, csp = new_page(browser, app_server)
-    open_lead_app(page, b.lead.username)
-    go_offline(context, app_server)
+    b, item = one_checked_item(tablet)
+    context, page = tablet
+    go_offline(context, network)
 
     entry = card(page, item)
     entry.get_by_text("Reject…").focus()
@@ -224,7 +254,7 @@ def test_a_rejection_with_a_comment_made_offline_reopens_the_item(browser, app_s
     expect(entry).to_be_focused()  # the keyboard stays on the entry it acted on
     assert not CheckoffEvent.objects.filter(type="item.rejected").exists()
 
-    go_online(context, app_server)
+    go_online(context, network)
     expect(status(page)).to_contain_text("All changes synced", timeout=20_000)
     expect(page.locator("#signoff-done")).to_contain_text(f"Rejected: “{item.title}” is reopened for Nia Tablet.")
     expect(card(page, item)).to_have_count(0)
@@ -233,8 +263,6 @@ def test_a_rejection_with_a_comment_made_offline_reopens_the_item(browser, app_s
     assert state.rejection_comment.startswith("The checksum was read from the box")
     event = CheckoffEvent.objects.get(type="item.rejected")
     assert event.actor_id == b.lead.pk and event.comment == state.rejection_comment
-    context.close()
-    assert not csp, csp
 
 
 def shell_keys(page) -> list[str]:
@@ -248,13 +276,13 @@ def shell_keys(page) -> list[str]:
     )
 
 
-def test_a_shared_tablet_never_opens_the_installers_shell_for_the_lead(browser, app_server):
+def test_a_shared_tablet_never_opens_the_installers_shell_for_the_lead(tablet, network):
     """(d) One tablet, one browser profile: the installer's shell, cached by
     the service worker, is not what the lead gets after switching logins, with
     or without logging out first, nor the other way round, online or offline."""
     b = Bootcamp()
     installer_sync(b, signable(b)[0])
-    context, page, csp = new_page(browser, app_server)
+    context, page = tablet
     open_app(page, b.installer.user.username)  # the installer's checklist: the shell is cached
     expect(page).to_have_title("My checklist · Installer Ops")
     page.get_by_role("button", name="Log out").click()
@@ -272,24 +300,22 @@ def test_a_shared_tablet_never_opens_the_installers_shell_for_the_lead(browser, 
     expect(page).to_have_title("My checklist · Installer Ops")
     expect(page.get_by_role("heading", name="Sign-offs")).to_have_count(0)
     # Offline, the last login's shell opens: the installer's, never the lead's.
-    go_offline(context, app_server)
+    go_offline(context, network)
     page.reload()
     expect(page).to_have_title("My checklist · Installer Ops")
     expect(page.get_by_role("heading", level=1)).to_have_text("Berlin November")
 
     # And back: the lead after the installer's session, then offline.
-    go_online(context, app_server)
+    go_online(context, network)
     context.clear_cookies()
     open_lead_app(page, b.lead.username)
-    go_offline(context, app_server)
+    go_offline(context, network)
     page.reload()
     expect(page).to_have_title("Sign-offs · Installer Ops")
     expect(card(page, signable(b)[0])).to_be_visible()
-    context.close()
-    assert not csp, csp
 
 
-def test_photos_open_offline_and_the_app_fits_every_width(browser, app_server):
+def test_photos_open_offline_and_the_app_fits_every_width(tablet, network):
     """The evidence photos are kept for reading offline; the app works at
     phone, tablet and laptop widths with no sideways scroll and no axe-core
     (WCAG 2.2 AA) violation. Screenshots under var/screenshots/."""
@@ -297,7 +323,7 @@ def test_photos_open_offline_and_the_app_fits_every_width(browser, app_server):
     first, second = signable(b)[:2]
     with_photo(b, first)
     installer_sync(b, second)
-    context, page, csp = new_page(browser, app_server)
+    context, page = tablet
     open_lead_app(page, b.lead.username)
     photo = card(page, first).get_by_role("img")
     expect(photo).to_have_attribute("alt", re.compile(rf"^Photo 1 of 1 for “{re.escape(first.title)}”, taken \S"))
@@ -305,7 +331,7 @@ def test_photos_open_offline_and_the_app_fits_every_width(browser, app_server):
         "() => caches.open('installer-ops-evidence').then((c) => c.keys()).then((k) => k.length === 2)"
     )  # the photo and whose photos they are
 
-    go_offline(context, app_server)
+    go_offline(context, network)
     page.reload()
     expect(card(page, first).get_by_role("img")).to_be_visible()
     page.wait_for_function(
@@ -328,18 +354,13 @@ def test_photos_open_offline_and_the_app_fits_every_width(browser, app_server):
             problems.append(f"{width}px scrolls sideways by {sideways}px")
         problems += [f"{width}px {line}" for line in describe(axe_violations(page))]
     assert not problems, problems
-    context.close()
-    assert not csp, csp
 
 
-def test_a_decision_the_tablet_cannot_store_is_not_shown_and_loses_nothing_typed(browser, app_server):
+def test_a_decision_the_tablet_cannot_store_is_not_shown_and_loses_nothing_typed(tablet, network):
     """Durable before shown: when the outbox write fails (storage full), the
     entry stays as it was, an alert says why, and the comment typed stays."""
-    b = Bootcamp()
-    item = signable(b)[0]
-    installer_sync(b, item)
-    context, page, csp = new_page(browser, app_server)
-    open_lead_app(page, b.lead.username)
+    _, item = one_checked_item(tablet)
+    _, page = tablet
     page.evaluate(
         "() => { InstallerOutbox.record = () => Promise.reject("
         "new DOMException('The quota has been exceeded.', 'QuotaExceededError')); }"
@@ -357,5 +378,3 @@ def test_a_decision_the_tablet_cannot_store_is_not_shown_and_loses_nothing_typed
     entry.get_by_role("button", name="Sign off").click()  # still answers: nothing is stuck busy
     expect(page.locator("#save-problem")).to_be_visible()
     assert not CheckoffEvent.objects.filter(type__in=["item.signed_off", "item.rejected"]).exists()
-    context.close()
-    assert not csp, csp

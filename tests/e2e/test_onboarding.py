@@ -1,5 +1,5 @@
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 from playwright.sync_api import expect
 
 from onboarding.models import Clearance
@@ -85,8 +85,10 @@ def test_a_mentor_confirms_shadow_days_on_their_own_login(browser, app_server, o
     open_app(page, o.mentor.user.username, wait_for_worker=False)
     page.get_by_role("link", name="Readiness").click()
     day = o.installer.shadowing.get().days.order_by("day").first()
-    page.get_by_role("button", name=f"Confirm {o.installer.name} on {day.day.isoformat()}").click()
-    expect(page.get_by_role("button", name=f"Confirm {o.installer.name} on {day.day.isoformat()}")).to_have_count(0)
+    # The day as the pages write it ("22 Nov 2026"), not as the API sends it.
+    confirm = page.get_by_role("button", name=f"Confirm {o.installer.name} on {formats.date_format(day.day)}")
+    confirm.click()
+    expect(confirm).to_have_count(0)
     day.refresh_from_db()
     assert day.confirmed_at is not None
     assert o.installer.shadowing.get().days.filter(confirmed_at__isnull=True).count() == 1

@@ -5,22 +5,29 @@ the outbox, readiness as steps, and no module blamed on the installer when
 it only waits for the lead."""
 
 import datetime
+import re
 import time
+import zoneinfo
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 from playwright.sync_api import expect
 
 from bootcamp.models import CheckoffEvent, Cohort, Item
+from bootcamp.selectors import module_due_on
+from installer_ops.models import Level
+from onboarding import services as onboarding_services
 from onboarding.demo import load_reference_data
 from tests.bootcamp.fixtures import tablet_check
+from tests.e2e.axe import axe_violations
 from tests.e2e.conftest import SCREENSHOTS
-from tests.e2e.tablet import Bootcamp, open_app, status, tap
-from tests.factories import staff_pod
+from tests.e2e.tablet import PASSWORD, Bootcamp, open_app, status, tap
+from tests.factories import InstallerFactory, staff_pod
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("tablet")]
 SYNC = "**/api/v1/sync/"
 WIDTHS = ((390, 844), (820, 1180), (1280, 800))
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 def new_page(browser, app_server, **extra):
@@ -257,4 +264,94 @@ def test_no_page_of_the_app_scrolls_sideways(browser, app_server, width):
     assert sideways(page) == 0, ("/me/", width)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"my-record-installer-{width}.png", full_page=True)
+    context.close()
+
+
+# A table wider than a phone, with words longer than a narrow column.
+WIDE_TABLE = """
+
+## 10. Torque and cabling reference
+
+| Mounting | Fastener | Torque | Cable | Connector | Weatherproofing |
+|---|---|---|---|---|---|
+| Polemount | Galvanised M8 | 12 Nm | Shielded Cat6A | Ruggedised RJ45 | Self-amalgamating tape |
+"""
+# Words split over two lines inside the runbook's table cells (hyphenated words may break at the hyphen).
+BROKEN_WORDS = """() => {
+  const broken = [];
+  document.querySelectorAll("#runbooks .document-body td, #runbooks .document-body th").forEach((cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) broken.push(m[0]);
+      }
+    }
+  });
+  return broken;
+}"""
+
+
+def test_the_tablet_reads_like_the_pages_from_before_the_first_sync(browser, app_server):
+    """Issue 16 leftovers: before the first sync the tablet claims nothing
+    ("All changes synced" and "not enrolled" were both guesses); dates and
+    times are the pages' ("25 Nov 2026", "14:05 CET", in the person's
+    geography's zone, not the device's US "2:05 PM"); a runbook's table
+    scrolls in its own frame with whole words; "Read" is drawn as a button."""
+    b = Bootcamp()  # the pod's geography is in Europe/Berlin
+    _, (runbook, _playbook) = load_reference_data()
+    onboarding_services.document_publish(actor=None, document=runbook.document, body=runbook.body + WIDE_TABLE)
+    mentor = InstallerFactory(pod=b.pod, level=Level.SENIOR_INSTALLER, user__name="Mo Mentor")
+    assignment = onboarding_services.shadow_assign(actor=b.lead, installer=b.installer, mentor=mentor)
+    shadow_day = timezone.localdate() - datetime.timedelta(days=1)
+    onboarding_services.shadow_day_record(actor=b.lead, assignment=assignment, day=shadow_day, site="Site 1")
+    # A device set to New York and US English: the tablet must not take either.
+    device = {"timezone_id": "America/New_York", "locale": "en-US"}
+    context, page = new_page(browser, app_server, service_workers="block", **device)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.route("**/api/v1/enrollments/**", lambda route: route.abort())
+    page.goto("/accounts/login/?next=/app/")
+    page.get_by_label("Username").fill(b.installer.user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(status(page)).to_have_text("Not synced yet.")
+    expect(page.locator("#checklist")).to_contain_text("Downloading your checklist…")
+    expect(page.locator("#checklist")).not_to_contain_text("not enrolled")
+
+    page.unroute("**/api/v1/enrollments/**")
+    page.get_by_role("button", name="Sync now").click()
+    zone = timezone.localtime(timezone.now(), BERLIN).tzname()
+    expect(status(page)).to_have_text(re.compile(rf"^All changes synced\. Last sync \d\d:\d\d {zone}\.$"))
+    due = module_due_on(b.cohort, b.version.modules.get(position=1))
+    module = page.locator("section.module").first.get_by_role("heading", level=2)
+    expect(module).to_contain_text(f"due {formats.date_format(due, 'DATE_FORMAT')} · 0/")
+
+    page.get_by_role("link", name="Readiness").click()
+    expect(page.locator("#readiness")).to_contain_text(
+        f"{formats.date_format(shadow_day, 'DATE_FORMAT')} · Site 1 · Mo Mentor"
+    )
+
+    page.get_by_role("link", name="Runbooks").click()
+    copy = page.get_by_role("region", name=f"{runbook.document.title} v{runbook.number + 1}")
+    published = timezone.localtime(runbook.document.versions.order_by("-number").first().published_at, BERLIN)
+    expect(copy).to_contain_text(f"Published {formats.date_format(published, 'DATE_FORMAT')}")
+    expect(copy).to_contain_text(re.compile(rf"downloaded \d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}, \d\d:\d\d {zone}"))
+    read = copy.get_by_text("Read", exact=True)
+    looks = read.evaluate(
+        """(el) => { const s = getComputedStyle(el);
+                     return [s.borderTopStyle, s.borderTopWidth, getComputedStyle(el, "::before").content]; }"""
+    )
+    assert looks[0] == "solid" and looks[1] != "0px" and looks[2] == '"▸"', looks  # a button that says it opens
+    read.click()
+    expect(copy.get_by_role("heading", name="10. Torque and cabling reference")).to_be_visible()
+    assert page.evaluate(BROKEN_WORDS) == []
+    frame = copy.locator(".table-wrap").filter(has_text="Weatherproofing")
+    expect(frame).to_have_class(re.compile(r"\bis-scrollable\b"))  # the edge shadow: there is more to the side
+    expect(frame).to_have_attribute("tabindex", "0")  # and it scrolls from the keyboard
+    assert frame.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    assert sideways(page) == 0
+    assert axe_violations(page) == []
+    full_screenshots(page, "tablet-runbook-table-frame-installer")
     context.close()

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from installer_ops.models import Installer, Promotion, Stage
+from installer_ops.models import Geography, Installer, Promotion, Stage
 from tests.factories import InstallerFactory, PodFactory, UserFactory, staff_pod
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,17 @@ def test_me_of_an_installer_carries_their_record(api, org):
     assert me["role"] == "installer"
     assert me["installer"]["employee_id"] == org.installer_a1.employee_id
     assert me["installer"]["level"] == "installer-1"
+
+
+def test_me_names_the_zone_the_person_reads_times_in(api, org):
+    """The tablet app shows times as the pages do ("14:05 CET"): it needs the
+    person's zone (their geography's) and its abbreviations, which the
+    browser's Intl does not give ("GMT+1")."""
+    Geography.objects.filter(pk=org.pod_a.geography_id).update(time_zone="America/Chicago")
+    me = api.as_user(org.installer_a1.user).get("/api/v1/me/").json()
+    assert me["time_zone"] == {"name": "America/Chicago", "abbreviations": {"-05:00": "CDT", "-06:00": "CST"}}
+    me = api.as_user(org.executive).get("/api/v1/me/").json()  # belongs nowhere: the product's zone
+    assert me["time_zone"] == {"name": "UTC", "abbreviations": {"+00:00": "UTC"}}
 
 
 # --- writes and invalid input -------------------------------------------------
@@ -216,6 +227,23 @@ def test_filters_on_installers(api, org):
     assert client.get(f"/api/v1/installers/?pod={org.pod_b.pk}").json()["count"] == 2
     assert client.get("/api/v1/installers/?level=installer-1").json()["count"] == 4
     assert client.get("/api/v1/installers/?level=nonsense").status_code == 400
+
+
+def test_the_level_filter_is_a_code_in_the_schema_as_in_behaviour(api, org):
+    """The schema typed `level` an integer (the model's field) while the
+    filter takes a code: a client following the schema sent 1 and got a 400."""
+    schema = api.as_user(org.admin).get("/api/schema/?format=json").json()
+    (level,) = [p for p in schema["paths"]["/api/v1/installers/"]["get"]["parameters"] if p["name"] == "level"]
+    assert level["schema"]["type"] == "string"
+    assert set(level["schema"]["enum"]) == {"installer-1", "installer-2", "senior-installer", "installer-lead"}
+    client = api.as_user(org.admin)
+    assert client.get("/api/v1/installers/", {"level": "installer-1"}).json()["count"] == 4
+    for wrong in ("1", "Installer I", "bogus\x00"):
+        response = client.get("/api/v1/installers/", {"level": wrong})
+        assert response.status_code == 400, wrong
+        assert response.json()["level"] == [
+            f"“{wrong}” is not a level; use one of: installer-1, installer-2, senior-installer, installer-lead."
+        ]
 
 
 def test_schema_and_docs_are_served(api, org):

@@ -16,3 +16,10 @@ def test_healthz_answers_503_when_the_broker_is_unreachable(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == {"ok": False, "mode": "redis", "error": "ConnectionError"}
+
+
+def test_the_favicon_the_browser_asks_for_is_the_apps_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("installer_ops/app/icon-192.png")
+    assert client.get(response["Location"]).status_code == 200

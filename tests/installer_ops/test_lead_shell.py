@@ -22,11 +22,13 @@ def test_a_lead_gets_the_lead_shell_and_an_installer_the_checklist(client, org):
     html = lead.content.decode()
     assert "installer_ops/app/lead_app.js" in html and 'data-shell="lead"' in html
     assert "installer_ops/app/app.js" not in html  # never the installer's checklist
+    assert "installer_ops/app/sync_loop.js" in html  # the sync loop both apps share
 
     client.force_login(org.installer_a1.user)
     installer = client.get("/app/")
     assert installer[SHELL_ROLE_HEADER] == "installer"
     assert "installer_ops/app/lead_app.js" not in installer.content.decode()
+    assert "installer_ops/app/sync_loop.js" in installer.content.decode()
 
 
 def test_the_lead_shell_is_the_same_for_every_lead_and_names_no_one(client):
@@ -70,7 +72,7 @@ def test_the_worker_keeps_each_roles_shell_and_the_lead_app_is_precached(client,
     settings.APP_RELEASE = "r7"
     worker = client.get("/app/sw.js").content.decode()
     shell = json.loads(worker.split("var SHELL = ")[1].split(";\n")[0])
-    for path in ("lead_app.js", "lead_view.js", "lead_photos.js", "lead.css"):
+    for path in ("sync_loop.js", "lead_app.js", "lead_view.js", "lead_photos.js", "lead.css"):
         assert f"/static/installer_ops/app/{path}" in shell
     assert shell == shell_urls()
     assert f'var ROLE_HEADER = "{SHELL_ROLE_HEADER}";' in worker

@@ -255,6 +255,18 @@ def test_each_entry_links_to_where_it_is_done(client, world):
     assert f"Photo of “{world.items[1].title}” taken" in body
 
 
+def test_an_item_that_needs_no_photo_says_so_in_words(client, world):
+    """Its evidence cell read "—", which on a phone's card, under "Evidence",
+    looked like a photo missing."""
+    _installers, enrollments = world.fill(world.pod_a, world.lead_a, 1, "Person")
+    tablet_check(enrollments[0], world.items[2])
+    assert world.items[2].needs_signoff and not world.items[2].needs_evidence
+    client.force_login(world.lead_a)
+    body = client.get(URL).content.decode()
+    assert body.count("No photo needed") == 1
+    assert '<span class="muted">—</span>' not in body
+
+
 def test_an_empty_queue_says_so(client, world):
     client.force_login(world.lead_a)
     body = client.get(URL).content.decode()

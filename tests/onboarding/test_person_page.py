@@ -227,3 +227,35 @@ def test_the_history_reads_as_the_rest_of_the_page_not_as_stored(client, onboard
         assert shown in history, shown
     for stored in ("internal_transfer", "2026-11-06", f"pod:</span> {o.b.pod_a.pk}<", ">hire<br>"):
         assert stored not in history, stored
+
+
+def test_the_history_names_the_mentor_kit_and_drill_the_services_recorded(client, onboarding):
+    """shadow_assign records the mentor as an Installer's id and kit_issue,
+    drill_schedule, kit_acknowledge a profile's, the copies' and a scenario's:
+    the history read the mentor's id as a login's (another person, or "—")
+    and showed the others as bare numbers ("Profile: 3"), a drill's outcome
+    as its code ("passed")."""
+    o = onboarding
+    # A login whose id is the mentor installer's id: the person the history named instead.
+    users = type(o.mentor.user).objects
+    if not users.filter(pk=o.mentor.pk).exists():
+        UserFactory(id=o.mentor.pk, name="Ivo Impostor")
+    impostor = users.get(pk=o.mentor.pk)
+    o.shadow(days=0)
+    kit = o.issue_kit(acknowledge=False)
+    services.kit_acknowledge(actor=o.installer.user, kit=kit, version=kit.runbook_version)
+    o.drill()
+    client.force_login(o.lead)
+    page = client.get(person_url(o.installer)).content.decode()
+    history = page[page.index('id="history-title"') :]
+    for shown in (
+        f"Mentor:</span> {o.mentor}<",
+        f"Profile:</span> {o.profile}<",
+        f"Runbook:</span> {kit.runbook_version}<",
+        f"Playbook:</span> {kit.playbook_version}<",
+        f"Scenario:</span> {o.scenario}<",
+        f"Version:</span> {kit.runbook_version}<",
+        "Outcome:</span> Passed<",
+    ):
+        assert shown in history, shown
+    assert f"Mentor:</span> {impostor.get_full_name()}<" not in history

@@ -6,10 +6,12 @@ It lives in the top app because it is the one allowed to reach all the others.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from bootcamp.demo import seed_bootcamp
 from bootcamp.models import Cohort, Enrollment
+from hiring.demo import HiringDemo
 from installer_ops.audit import audit_source
 from installer_ops.demo import DEMO_PASSWORD, advance_to_targets, seed_organisation
 from installer_ops.models import Geography, Installer, Pod, User, Vertical
@@ -28,7 +30,13 @@ class Command(BaseCommand):
         if User.objects.filter(username="admin").exists():
             self.stdout.write("The demo data is already loaded.")
         else:
-            with audit_source("command"):
+            # The hire service mails each new hire an invitation; the demo's people
+            # already have the known password, so those mails (to example.com)
+            # are kept in memory rather than flooding the console.
+            with (
+                audit_source("command"),
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            ):
                 self._seed()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
@@ -36,7 +44,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def _seed(self) -> None:
         today = timezone.localdate()
-        organisation = seed_organisation(today)
+        hiring = HiringDemo(today)
+        organisation = seed_organisation(today, hire=hiring.hire)
+        hiring.seed_open_requisitions(organisation.users)
+        hiring.backdate()
         seed_bootcamp(organisation, today)
         advance_to_targets(organisation)
         seed_onboarding(organisation, today)

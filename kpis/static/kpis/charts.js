@@ -1,7 +1,8 @@
-/* Trend charts of the KPI pages. The data is in <script type="application/json">
- * elements written by Django's json_script (kpis/charts.py), so no inline
- * script runs. Values arrive as they are shown (percent for rates); the unit
- * goes on the axis, the ticks and every tooltip. */
+/* Trend charts of the KPI pages, and the dashboard's hiring funnel. The
+ * data is in <script type="application/json"> elements written by Django's
+ * json_script (kpis/charts.py), so no inline script runs. Values arrive as
+ * they are shown (percent for rates); the unit goes on the axis, the ticks
+ * and every tooltip. */
 /* global Chart */
 (function () {
   "use strict";
@@ -21,10 +22,44 @@
     return unit === "%" ? text + " %" : text + " " + unit;
   }
 
+  // The hiring funnel: one horizontal bar per stage, the count reached and its share of those who applied.
+  function drawFunnel(canvas, data) {
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: data.label, data: data.values, backgroundColor: "#0b5d7a", borderRadius: 3, barPercentage: 0.8 }],
+      },
+      options: {
+        indexAxis: "y",
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var share = data.shares[context.dataIndex];
+                var text = number(context.parsed.x, 0);
+                return share === null ? text : text + " (" + number(share, 1) + " % " + data.share_label + ")";
+              },
+            },
+          },
+        },
+        scales: {
+          x: { beginAtZero: true, title: { display: true, text: data.axis }, ticks: { precision: 0, maxTicksLimit: 6 } },
+          y: { ticks: { autoSkip: false } },
+        },
+      },
+    });
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof Chart === "undefined") return;
     var data = JSON.parse(source.textContent);
+    if (data.kind === "funnel") { drawFunnel(canvas, data); return; }
     var datasets = [{
       label: data.label, data: data.values, borderColor: "#0b5d7a", backgroundColor: "rgba(11, 93, 122, 0.12)",
       fill: true, tension: 0.25, spanGaps: true, pointRadius: 3,

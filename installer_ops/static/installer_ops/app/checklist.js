@@ -2,7 +2,7 @@
  * refused changes (readiness.js draws the readiness steps, documents.js the
  * runbooks and "My record"). No state and no network here: app.js owns
  * those and passes the actions in as handlers. */
-/* global gettext, interpolate */
+/* global InstallerFormats, gettext, interpolate */
 (function () {
   "use strict";
 
@@ -22,14 +22,10 @@
     return node;
   }
 
-  function today() {
-    var d = new Date();
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
-  }
+  // Today in the person's zone, as the server reckons "overdue" (formats.js).
+  function today() { return InstallerFormats.today(); }
 
-  function timeOf(iso) {
-    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
-  }
+  function timeOf(iso) { return InstallerFormats.moment(iso); }
 
   /* The server's state with the waiting changes applied in the order made,
    * and each item's photos kept on the tablet (photos.js): those not sent
@@ -97,7 +93,7 @@
     var overdue = !complete && !waiting && module.due_on < today();
     var heading = el("h2", { id: "module-" + module.id }, [
       document.createTextNode((index + 1) + ". " + module.title + " "),
-      el("small", { className: "muted", text: interpolate(gettext("due %(date)s · %(done)s/%(total)s"), { date: module.due_on, done: done, total: module.items.length }, true) }),
+      el("small", { className: "muted", text: interpolate(gettext("due %(date)s · %(done)s/%(total)s"), { date: InstallerFormats.date(module.due_on), done: done, total: module.items.length }, true) }),
       complete ? el("span", { className: "badge ok", text: gettext("Complete") }) : null,
       waiting ? el("span", { className: "badge info", text: gettext("Waiting for your lead's sign-off") }) : null,
       overdue ? el("span", { className: "badge warn", text: gettext("Overdue") }) : null,
@@ -164,6 +160,18 @@
     return box;
   }
 
+  /* No checklist to show. Before the first sync nothing is known yet:
+   * "not enrolled" would be a guess. */
+  function renderEmpty(main, lastSync) {
+    main.appendChild(el("h1", { text: gettext("My checklist") }));
+    main.appendChild(el("p", {
+      className: "empty",
+      text: lastSync !== undefined ? gettext("You are not enrolled in a bootcamp cohort yet.")
+        : navigator.onLine ? gettext("Downloading your checklist…")
+        : gettext("Connect once to download your checklist; after that it works offline."),
+    }));
+  }
+
   function renderRejected(rejected, enrollments) {
     var box = document.getElementById("rejected");
     box.replaceChildren();
@@ -197,6 +205,7 @@
     renderEnrollment: renderEnrollment,
     moduleWaitsForSignoff: moduleWaitsForSignoff,
     renderRejected: renderRejected,
+    renderEmpty: renderEmpty,
     setHandlers: function (given) { handlers = given; },
   };
 })();

@@ -2,29 +2,37 @@
  * kit's copies, or during bootcamp the current versions) and "My record"
  * with the contacts to call. Built from what app.js downloaded at sync; no
  * network here. */
-/* global gettext, interpolate */
+/* global InstallerFormats, gettext, interpolate */
 (function () {
   "use strict";
 
   var view = window.InstallerChecklist;
   var el = view.el;
 
-  function dateTimeOf(iso) {
-    return new Date(iso).toLocaleString([], { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-  }
+  var dateTimeOf = InstallerFormats.dateTime;
 
+  /* The document folded under a "Read" control drawn as a button. Its
+   * tables scroll sideways in a frame of their own, as on the pages
+   * (table-frames.js), rather than breaking words to fit a phone. */
   function documentBody(html) {
-    var body = el("details", { className: "document" }, [el("summary", { text: gettext("Read") })]);
+    var body = el("details", { className: "document" }, [el("summary", { className: "button", text: gettext("Read") })]);
     var content = el("div", { className: "document-body" });
     content.innerHTML = html; // sanitised by the server (nh3) before it was sent
+    content.querySelectorAll("table").forEach(function (table) {
+      var frame = el("div", { className: "table-wrap" });
+      table.replaceWith(frame);
+      frame.appendChild(table);
+    });
     body.appendChild(content);
+    // Whether a frame scrolls is known once it is shown.
+    body.addEventListener("toggle", function () { if (body.open && window.TableFrames) window.TableFrames.markAll(); });
     return body;
   }
 
   function copySection(copy) {
     var section = el("section", { className: "card copy", "aria-labelledby": "copy-" + copy.version_id });
     section.appendChild(el("h2", { id: "copy-" + copy.version_id, text: copy.title + " v" + copy.version }));
-    section.appendChild(el("p", { className: "muted", text: interpolate(gettext("Published %(date)s · checksum %(sum)s"), { date: copy.published_at.slice(0, 10), sum: copy.checksum.slice(0, 16) + "…" }, true) }));
+    section.appendChild(el("p", { className: "muted", text: interpolate(gettext("Published %(date)s · checksum %(sum)s"), { date: InstallerFormats.date(copy.published_at), sum: copy.checksum.slice(0, 16) + "…" }, true) }));
     return section;
   }
 

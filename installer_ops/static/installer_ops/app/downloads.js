@@ -1,8 +1,9 @@
 /* What the tablet downloads at sync for reading offline, besides the
  * checklist: readiness, shadow days, the kit and its copies, the current
  * runbook and playbook (read during bootcamp, before the kit), and "My
- * record" with the contacts to call. All of it goes into the login's own
- * IndexedDB database (outbox.js), in one transaction. */
+ * record" with the contacts to call, and the zone its times are shown in.
+ * All of it goes into the login's own IndexedDB database (outbox.js), in
+ * one transaction. */
 /* global InstallerOutbox */
 (function () {
   "use strict";
@@ -25,7 +26,7 @@
 
   async function fetchAll(recordUrl) {
     var me = await getJson("/api/v1/me/");
-    if (!me.installer) return null;
+    if (!me.installer) return { zone: me.time_zone };
     var found = await Promise.all([
       getJson("/api/v1/installers/" + me.installer.id + "/readiness/"),
       getJson("/api/v1/shadow-days/"),
@@ -41,15 +42,18 @@
       copies: kit ? await getJson("/api/v1/kits/" + kit.id + "/copies/") : [],
       library: found[3],
       record: found[4],
+      zone: me.time_zone,
     };
   }
 
   /* Download and store; resolves false when the login has no installer record. */
   async function onboarding(store, recordUrl) {
     var got = await fetchAll(recordUrl);
-    if (!got) return false;
-    var now = new Date().toISOString();
     var tx = store.transaction("meta", "readwrite");
+    // The zone times are shown in (formats.js), for offline starts too.
+    if (got.zone) tx.store.put(got.zone, "zone");
+    if (!got.readiness) { await tx.done; return false; }
+    var now = new Date().toISOString();
     tx.store.put(got.readiness, "readiness");
     tx.store.put(got.shadowDays, "shadowDays");
     tx.store.put(got.kit, "kit");

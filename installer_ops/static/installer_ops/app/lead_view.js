@@ -3,7 +3,7 @@
  * evidence photos), the sign-offs waiting to be sent, the ones the server
  * refused, and what the last sync did. No state and no network here:
  * lead_app.js owns those and passes the actions in as handlers. */
-/* global InstallerChecklist, gettext, ngettext, interpolate */
+/* global InstallerFormats, InstallerChecklist, gettext, ngettext, interpolate */
 (function () {
   "use strict";
 
@@ -45,9 +45,8 @@
     }
   }
 
-  function dateTimeOf(iso) {
-    return iso ? new Date(iso).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) : "";
-  }
+  // One format per kind, in the lead's zone, as on the pages (formats.js).
+  function dateTimeOf(iso) { return iso ? InstallerFormats.dateTime(iso) : ""; }
 
   function keyOf(enrollment, item) { return enrollment + ":" + item; }
 

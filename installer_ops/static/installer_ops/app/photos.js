@@ -24,6 +24,9 @@
   var rerun = false;
   var forced = false; // the installer's own triggers send without waiting for the back-off
   var timer = null;
+  // Other tabs of the app draw a photo's new state (sending, then stored,
+  // waiting or refused) at once rather than at their next sync.
+  var others = "BroadcastChannel" in window ? new BroadcastChannel("installer-ops-photos") : null;
 
   function delayAfter(attempts) {
     var delay = Math.min(settings.capMs, settings.baseMs * Math.pow(2, attempts - 1));
@@ -136,6 +139,10 @@
     return titles;
   }
 
+  function tell(id, state) {
+    if (others) others.postMessage({ photo: id, state: state });
+  }
+
   async function sendDue(ids, locked) {
     var titles = titlesOf((await hooks.withDatabase(function (db) { return db.get("meta", "enrollments"); })) || []);
     var result = { tried: 0, stored: 0 };
@@ -144,9 +151,11 @@
       var p = await hooks.withDatabase(function (db) { return claim(db, id, locked); });
       if (!p) continue;
       result.tried += 1;
+      tell(id, "sending");
       await hooks.render();
       var outcome = await upload(p);
       var filed = await hooks.withDatabase(function (db) { return file(db, id, outcome); });
+      tell(id, filed && filed.state);
       var title = titles[p.enrollment + ":" + p.item] || "#" + p.item;
       if (filed && filed.state === "stored") {
         result.stored += 1;
@@ -212,6 +221,7 @@
     view.setup(given);
     actions.photoPart = view.part;
     actions.onTakePhoto = view.askForPhoto;
+    if (others) others.onmessage = function () { hooks.render(); };
     window.addEventListener("online", forcedPass);
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") forcedPass(); });
     document.getElementById("sync-now").addEventListener("click", forcedPass);

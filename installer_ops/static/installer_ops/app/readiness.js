@@ -2,7 +2,7 @@
  * deployment as steps (bootcamp → kit → shadow week → drill → cleared) with
  * the next one highlighted and what to do about it, then the shadow days.
  * Built from the readiness the app downloaded (app.js); no network here. */
-/* global gettext, interpolate */
+/* global InstallerFormats, gettext, interpolate */
 (function () {
   "use strict";
 
@@ -56,7 +56,7 @@
         el("p", { text: next.step.todo }),
       ]));
     } else if (readiness.clearance) {
-      parts.unshift(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: readiness.clearance.valid_until }, true) }));
+      parts.unshift(el("p", { className: "notice", text: interpolate(gettext("Cleared until %(date)s."), { date: InstallerFormats.date(readiness.clearance.valid_until) }, true) }));
     }
     return parts;
   }
@@ -77,9 +77,10 @@
       var pending = el("ul", { className: "checklist" });
       toConfirm.forEach(function (d) {
         var button = el("button", { type: "button", className: "button primary", text: gettext("Confirm") });
-        button.setAttribute("aria-label", interpolate(gettext("Confirm %(name)s on %(day)s"), { name: d.installer_name, day: d.day }, true));
+        var day = InstallerFormats.date(d.day);
+        button.setAttribute("aria-label", interpolate(gettext("Confirm %(name)s on %(day)s"), { name: d.installer_name, day: day }, true));
         button.addEventListener("click", function () { handlers.onConfirm(d, button); });
-        pending.appendChild(el("li", { className: "check-item" }, [el("span", { text: d.day + " · " + d.installer_name + " · " + d.site }), button]));
+        pending.appendChild(el("li", { className: "day-row" }, [el("span", { text: day + " · " + d.installer_name + " · " + d.site }), button]));
       });
       panel.appendChild(pending);
     }
@@ -91,8 +92,8 @@
     }
     var days = el("ul", { className: "checklist" });
     mine.forEach(function (d) {
-      days.appendChild(el("li", { className: "check-item" }, [
-        el("span", { text: d.day + " · " + d.site + " · " + d.mentor_name }),
+      days.appendChild(el("li", { className: "day-row" }, [
+        el("span", { text: InstallerFormats.date(d.day) + " · " + d.site + " · " + d.mentor_name }),
         el("span", { className: d.confirmed_at ? "badge ok" : "badge", text: d.confirmed_at ? gettext("Confirmed by your mentor") : gettext("Waiting for your mentor") }),
       ]));
     });

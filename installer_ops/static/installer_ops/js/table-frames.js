@@ -54,4 +54,6 @@
   }
   window.addEventListener("resize", markSoon);
   document.addEventListener("htmx:afterSettle", markSoon);
+  // For pages that draw their tables themselves (the tablet app's runbooks).
+  window.TableFrames = { markAll: markAll };
 })();
