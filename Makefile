@@ -17,7 +17,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 SUITE_DATABASE_URL = $${SERVICES_DATABASE_URL:-$(TEST_DATABASE_URL)}
 SUITE_REDIS_URL = $${SERVICES_REDIS_URL:-$(TEST_REDIS_URL)}
 
-.PHONY: run serve test test-suites lint setup setup-test system-packages test-postgres test-sqlite screenshots bench clean
+.PHONY: run serve test test-suites lint setup setup-test system-packages messages messages-extract test-postgres test-sqlite screenshots bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,29 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.base-installed $@
 
-setup: $(VENV)/.base-installed
+setup: $(VENV)/.base-installed messages
 
-setup-test: $(VENV)/.dev-installed system-packages
+setup-test: $(VENV)/.dev-installed system-packages messages
+
+## messages: compile the translation catalogues (locale/<language>/LC_MESSAGES/*.po into the
+## git-ignored .mo files Django reads), so `make run` and `make test` serve the current wording.
+## compilemessages calls msgfmt from Debian's gettext, installed with apt only when missing.
+messages: $(VENV)/.base-installed
+	@command -v msgfmt >/dev/null || { \
+		echo "Installing Debian package for the translations: gettext"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+## messages-extract: gather the strings marked for translation into every catalogue under locale/
+## (django: Python and templates; djangojs: the tablet app's static JS, not the vendored libraries).
+## Existing translations are kept; new strings arrive empty, changed ones marked fuzzy.
+MESSAGE_LANGUAGES := $(patsubst locale/%/LC_MESSAGES,%,$(wildcard locale/*/LC_MESSAGES))
+messages-extract: $(VENV)/.base-installed
+	$(PY) manage.py makemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
+		--ignore=.venv --ignore=var --ignore=node_modules --ignore=tests
+	$(PY) manage.py makemessages -d djangojs $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
+		--ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=static/vendor --ignore=staticfiles
 
 ## run: set up, migrate, load the demo organisation and serve on http://$(HOST):$(PORT)
 run: setup

@@ -190,7 +190,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# A language is offered only once its catalogues in locale/ are complete (tests/installer_ops/
+# test_translations.py); es, fr and ja are extracted but not translated yet, so not listed.
+LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

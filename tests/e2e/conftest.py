@@ -24,6 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # The pages answer in the browser's language: keep every context English unless a test sets a locale.
+    "--lang=en-US",
 ]
 
 
