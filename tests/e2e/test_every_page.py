@@ -56,7 +56,8 @@ LINKS = """() => Array.from(document.querySelectorAll("a[href]"))
   .map((a) => ({href: a.href, nav: a.closest("header nav") !== null}))"""
 SIDEWAYS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 RENDERED = """() => (!document.getElementById("checklist") || document.getElementById("checklist").children.length > 0)
-  && (!document.getElementById("signoffs") || document.getElementById("signoffs").children.length > 0)"""
+  && (!document.getElementById("signoffs") || document.getElementById("signoffs").children.length > 0)
+  && !document.querySelector("[data-loading]")"""
 # axe's WCAG rules do not ask for these (its best-practice rules do): one
 # main landmark for the skip link to land on, and one top heading.
 # Shown ones only: the tablet keeps its other tabs' panels, each with its

@@ -178,7 +178,7 @@ def test_log_out_with_unsent_changes_warns_and_keeps_the_outbox(browser, app_ser
 
     page.get_by_role("button", name="Log out", exact=True).click()
     with page.expect_navigation():
-        warning.get_by_role("button", name="Log out anyway (keep them on this tablet)").click()
+        warning.get_by_role("button", name="Log out anyway (nothing is lost)").click()
     expect(page.get_by_label("Username")).to_be_visible()  # the login page: the session is over
     assert outbox_size(page, username) == 1
     assert page.evaluate(

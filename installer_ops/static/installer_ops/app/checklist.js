@@ -164,8 +164,10 @@
    * "not enrolled" would be a guess. */
   function renderEmpty(main, lastSync) {
     main.appendChild(el("h1", { text: gettext("My checklist") }));
+    var downloading = lastSync === undefined && navigator.onLine;
     main.appendChild(el("p", {
       className: "empty",
+      "data-loading": downloading ? "" : null, // what waits for the first download says so (the page walk too)
       text: lastSync !== undefined ? gettext("You are not enrolled in a bootcamp cohort yet.")
         : navigator.onLine ? gettext("Downloading your checklist…")
         : gettext("Connect once to download your checklist; after that it works offline."),

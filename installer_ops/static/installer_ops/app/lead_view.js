@@ -94,11 +94,14 @@
     var orphans = Object.keys(state.waiting).filter(function (key) { return !listed[key]; });
     if (orphans.length) main.appendChild(renderOrphans(orphans, state.waiting, state.labels));
     if (!state.entries.length) {
+      // Before the first download, "nothing is waiting" would be a guess.
+      var notYet = state.fetchedAt === undefined;
       main.appendChild(el("p", {
         className: "empty",
-        text: state.fetchedAt === undefined && !navigator.onLine
-          ? gettext("Connect once to download the sign-offs; after that they work offline.")
-          : gettext("Nothing is waiting for your sign-off."),
+        "data-loading": notYet && navigator.onLine ? "" : null,
+        text: !notYet ? gettext("Nothing is waiting for your sign-off.")
+          : navigator.onLine ? gettext("Downloading the sign-offs…")
+          : gettext("Connect once to download the sign-offs; after that they work offline."),
       }));
       return;
     }
