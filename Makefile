@@ -69,13 +69,15 @@ serve: setup
 	$(PY) deploy/serve.py
 
 ## system-packages: what the tests use from Debian: chromium for Playwright (its own browser download
-## does not work here), poppler-utils (pdftotext, pdftoppm read the PDFs the tests make) and redis-server
-## (the broker-outage test runs one of its own). Installed with apt only when missing.
+## does not work here), poppler-utils (pdftotext, pdftoppm read the PDFs the tests make), redis-server
+## (the broker-outage test runs one of its own) and fonts-ipaexfont-gothic (the Japanese glyphs of the
+## PDFs, as in the Docker image). Installed with apt only when missing.
 system-packages:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -x /usr/bin/pdftotext ] || missing="$$missing poppler-utils"; \
 	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	[ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] || missing="$$missing fonts-ipaexfont-gothic"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages for the tests:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

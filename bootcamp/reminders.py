@@ -5,10 +5,11 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from installer_ops.models import Stage
+from installer_ops.user_language import mail_language_of
 
 from .models import Enrollment, ReminderLog, ReminderRun
 from .selectors import enrollments_progress
@@ -52,18 +53,19 @@ def overdue_reminders_record(*, today: datetime.date) -> int:
     for progress in enrollments_progress(enrollments):
         enrollment = progress.enrollment
         for module in progress.overdue_modules(today):
-            line = _("%(installer)s: “%(module)s” was due on %(due)s (%(done)s of %(total)s items done)") % {
-                "installer": enrollment.installer.name,
-                "module": module.outline.module.title,
-                "due": formats.date_format(module.due_on),
-                "done": module.done,
-                "total": module.total,
-            }
             for recipient in (enrollment.installer.user, enrollment.cohort.lead):
                 key = (enrollment.pk, module.outline.module.pk, recipient.pk)
                 if key in already or not recipient.email:
                     continue
                 already.add(key)
+                with translation.override(mail_language_of(recipient)):  # the line is sent as recorded
+                    line = _("%(installer)s: “%(module)s” was due on %(due)s (%(done)s of %(total)s items done)") % {
+                        "installer": enrollment.installer.name,
+                        "module": module.outline.module.title,
+                        "due": formats.date_format(module.due_on),
+                        "done": module.done,
+                        "total": module.total,
+                    }
                 logs.append(
                     ReminderLog(
                         enrollment=enrollment,
@@ -99,13 +101,10 @@ def overdue_reminders_deliver(*, today: datetime.date) -> int:
             )
             if not rows:
                 continue
-            send_mail(
-                _("Installer Ops: overdue bootcamp modules"),
-                _("These bootcamp modules are overdue:") + "\n\n" + "\n".join(f"- {row.line}" for row in rows),
-                settings.DEFAULT_FROM_EMAIL,
-                [rows[0].recipient.email],
-                fail_silently=False,
-            )
+            with translation.override(mail_language_of(rows[0].recipient)):
+                subject = _("Installer Ops: overdue bootcamp modules")
+                body = _("These bootcamp modules are overdue:") + "\n\n" + "\n".join(f"- {row.line}" for row in rows)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [rows[0].recipient.email], fail_silently=False)
             ReminderLog.objects.filter(pk__in=[row.pk for row in rows]).update(delivered_at=timezone.now())
             sent += 1
     return sent

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from . import policies, views
-from .account_forms import LanguageForm
+from .account_forms import LanguageForm, PasswordResetForm
 from .invitations import invitation_token_generator
 from .login_sessions import login_session_remember
 from .page_errors import DOMAIN_ERRORS, add_service_errors, domain_error_text
@@ -76,6 +76,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="
 LINK_HOURS = {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
 # An unknown address sends nothing and answers exactly as a known one (Django's PasswordResetForm).
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,  # the mail in the recipient's language
     template_name="registration/reset_request.html",
     email_template_name="registration/reset_mail.txt",
     subject_template_name="registration/reset_mail_subject.txt",

@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from . import policies
 from .models import Installer, User
+from .user_language import mail_language_of
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def invitation_mail_send(user_id: int) -> bool:
         "link": settings.SITE_URL + invitation_path(user),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(mail_language_of(user)):
         subject = "".join(render_to_string("registration/invitation_mail_subject.txt", context).splitlines())
         body = render_to_string("registration/invitation_mail.txt", context)
     try:

@@ -40,6 +40,8 @@ SHELL_STATIC = [
     "installer_ops/app/logout.js",
     "installer_ops/app/photo_view.js",
     "installer_ops/app/photos.js",
+    "vendor/signature_pad/signature_pad.umd.min.js",
+    "installer_ops/app/consent.js",
     "installer_ops/app/updates.js",
     "installer_ops/app/sync_loop.js",
     "installer_ops/app/app.js",

@@ -15,7 +15,7 @@ from kpis import detail_views as kpi_detail_views
 from kpis import field_apis
 from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
-from onboarding import person_views, queue_views, tablet_apis
+from onboarding import consent_apis, person_views, queue_views, tablet_apis
 from onboarding import views as onboarding_views
 
 from . import account_views, apis, audit_apis, audit_views, single_sign_on, sync_apis, tablet, views
@@ -35,6 +35,7 @@ router.register("shadow-assignments", onboarding_apis.ShadowAssignmentViewSet, b
 router.register("shadow-days", onboarding_apis.ShadowDayViewSet, basename="shadow-day")
 router.register("drills", onboarding_apis.DrillViewSet, basename="drill")
 router.register("runbooks", onboarding_apis.RunbookViewSet, basename="runbook")
+router.register("consent-records", consent_apis.ConsentRecordViewSet, basename="consent-record")
 router.register("nodes", field_apis.NodeViewSet, basename="node")
 router.register("installs", field_apis.InstallViewSet, basename="install")
 router.register("visits", field_apis.VisitViewSet, basename="visit")
@@ -58,6 +59,17 @@ api_v1 = [
     path("installers/<int:pk>/clearance/", onboarding_apis.ClearanceView.as_view(), name="api-clearance"),
     path("installers/<int:pk>/packet.pdf", onboarding_apis.PacketView.as_view(), name="api-packet"),
     path("current-documents/", tablet_apis.CurrentDocumentsView.as_view(), name="api-current-documents"),
+    path("consent-flows/", consent_apis.ConsentFlowsView.as_view(), name="api-consent-flows"),
+    path(
+        "consent-flows/<int:pk>/acknowledge/",
+        consent_apis.ConsentAcknowledgeView.as_view(),
+        name="api-consent-acknowledge",
+    ),
+    path(
+        "consent-records/<uuid:pk>/signature.png",
+        consent_apis.ConsentSignatureView.as_view(),
+        name="api-consent-signature",
+    ),
     # No trailing slash: the tablet PUTs the photo to /api/v1/evidence/{uuid}.
     path("evidence/<uuid:evidence_id>", evidence_apis.EvidenceView.as_view(), name="api-evidence"),
     path(

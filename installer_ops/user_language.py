@@ -1,9 +1,17 @@
 """The language a page is read in: the person's own choice when they made
 one (User.language), otherwise what LocaleMiddleware took from the browser's
-Accept-Language header."""
+Accept-Language header. A mail has no browser: it is written in the
+recipient's own choice, otherwise in English (mail_language_of)."""
 
 from django.conf import settings
 from django.utils import translation
+
+
+def mail_language_of(user) -> str:
+    """The language a mail to `user` is written in: their account's choice when
+    it is one the product offers, otherwise settings.LANGUAGE_CODE."""
+    language = getattr(user, "language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class UserLanguageMiddleware:

@@ -118,7 +118,7 @@ class AuditAdmin(AuditedAdmin):
     list_filter = ("passed", "pod")
     search_fields = ("external_id", "findings")
     list_select_related = ("pod", "installer__user")
-    raw_id_fields = ("installer",)
+    raw_id_fields = ("installer", "consent_record")
     date_hierarchy = "audited_on"
 
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from installer_ops.models import Installer, Promotion
-from onboarding.models import OutageDrill
+from onboarding.models import ConsentRecord, OutageDrill
 
 from .models import Audit, Incident, Install, KpiCode, Scope, VisitOutcome
 from .periods import Period
@@ -213,12 +214,49 @@ def _first_drills(period: Period, where: Q):
     return _("First drills completed in the period"), columns, rows, row
 
 
+def _consented_installs(period: Period, where: Q):
+    records = ConsentRecord.objects.filter(install_ref=OuterRef("external_id"))
+    counted = records.order_by().values("install_ref").annotate(n=Count("pk")).values("n")
+    rows = (
+        Install.objects.filter(where)
+        .annotate(first_at=Min("visits__visited_at"))
+        .filter(first_at__gte=period.start_at(), first_at__lt=period.end_at())
+        .annotate(
+            records=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+            consented=Exists(records.filter(complete=True, superseded=False)),
+        )
+        .select_related("pod", "installer__user")
+        .order_by("first_at", "pk")
+    )
+
+    def row(install):
+        return [
+            Cell(install.external_id),
+            Cell(install.pod.name),
+            _person(install.installer),
+            Cell(when=install.first_at),
+            Cell(str(install.records), number=True),
+            Cell(_("Yes") if install.consented else _("No")),
+        ]
+
+    columns = [
+        _("Install"),
+        _("Pod"),
+        _("Installer"),
+        _("First visit"),
+        _("Consent records"),
+        _("Complete and current"),
+    ]
+    return _("Installs first visited in the period"), columns, rows, row
+
+
 # kpi -> (builder, pod path, installer path) of the rows its figures count;
 # installer path "": the rows are installers, None: no cohort scope.
 SOURCES = {
     KpiCode.MTTR: (_incidents, "node__pod", None),
     KpiCode.FIRST_TIME_SUCCESS: (_first_visits, "pod", "installer"),
     KpiCode.AUDIT_PASS_RATE: (_audits, "pod", "installer"),
+    KpiCode.CONSENT_COMPLETION: (_consented_installs, "pod", None),
     KpiCode.CHURN: (_separations, "pod", ""),
     KpiCode.PROMOTION_RATE: (_promotions, "installer__pod", "installer"),
     KpiCode.DAYS_TO_CLEARANCE: (_clearances, "pod", ""),

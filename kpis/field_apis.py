@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from installer_ops.policies import require
 
 from . import policies
-from .import_format import LINE_BREAK, RowError, shown
+from .import_format import LINE_BREAK, OPTIONAL_COLUMNS, RowError, columns_of, shown
 from .importing import COLUMNS, ImportRefused, field_data_import
 from .models import Audit, Incident, Install, Node, Visit
 from .policies import field_rows_visible_to
@@ -59,10 +59,16 @@ class AuditSerializer(serializers.ModelSerializer):
     audit_id = serializers.CharField(source="external_id")
     pod_code = serializers.CharField(source="pod.code", read_only=True)
     installer = serializers.CharField(source="installer.employee_id", read_only=True, default=None)
+    consent_record = serializers.UUIDField(
+        source="consent_record_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The consent record (GET /api/v1/consent-records/) of the audited site, if the audit names one.",
+    )
 
     class Meta:
         model = Audit
-        fields = ["id", "audit_id", "pod_code", "installer", "audited_on", "passed", "findings"]
+        fields = ["id", "audit_id", "pod_code", "installer", "audited_on", "passed", "findings", "consent_record"]
 
 
 class RowsSerializer(serializers.Serializer):
@@ -94,7 +100,7 @@ def rows_as_text(name: str, rows) -> tuple[str, list[int]]:
     each row starts on (a value may span lines), so that the importer's
     errors can name rows. Raises ValidationError naming each row and column
     that is not an object of the file's columns with text values."""
-    columns = COLUMNS[name]
+    known = columns_of(name)
     if not isinstance(rows, list):
         raise ValidationError({"rows": ["must be a list of objects"]})
     if not rows or len(rows) > MAX_BULK:
@@ -106,17 +112,19 @@ def rows_as_text(name: str, rows) -> tuple[str, list[int]]:
             continue
         cells = {}
         for key, value in row.items():
-            if not isinstance(key, str) or key not in columns:
-                problems.append(
-                    f"row {number}: {shown(str(key))}: unknown column; expected one of: {', '.join(columns)}"
-                )
+            if not isinstance(key, str) or key not in known:
+                problems.append(f"row {number}: {shown(str(key))}: unknown column; expected one of: {', '.join(known)}")
             elif (text := _as_text(value)) is None:
                 problems.append(f"row {number}: {key}: must be text, a number, true/false or null")
             else:
                 cells[key] = text
-        records.append([cells.get(column, "") for column in columns])
+        records.append(cells)
     if problems:
         raise ValidationError({"rows": problems})
+    # An optional column is sent only if a row names it: a body without it leaves the stored values as they are.
+    named = {key for cells in records for key in cells}
+    columns = COLUMNS[name] + [column for column in OPTIONAL_COLUMNS.get(name, []) if column in named]
+    records = [[cells.get(column, "") for column in columns] for cells in records]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)

@@ -10,6 +10,7 @@ import datetime
 import functools
 import io
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -45,6 +46,16 @@ COLUMNS = {
         "notes",
     ],
 }
+# Columns a file may have besides its own: a file without one leaves the
+# stored value as it is (kpis/import_writes.py); with it, an empty cell is none.
+OPTIONAL_COLUMNS = {"audits.csv": ["consent_record"]}
+
+
+def columns_of(name: str) -> list[str]:
+    """Every column a file may have: its own, then the optional ones."""
+    return [*COLUMNS[name], *OPTIONAL_COLUMNS.get(name, [])]
+
+
 # The model field each text column is stored in (or, for a reference, the
 # field it must match): its max_length bounds the column.
 TEXT_FIELDS = {
@@ -129,6 +140,14 @@ def cell_problem(value: str, limit: int | None = None) -> str | None:
     return None
 
 
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32}")
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    """A UUID written as 8-4-4-4-12 hexadecimal digits, or as 32 of them (any case); else None."""
+    return uuid.UUID(value) if UUID_TEXT.fullmatch(value) else None
+
+
 @dataclass(frozen=True)
 class RowError:
     file: str
@@ -173,6 +192,7 @@ class Rows:
 
     def __init__(self, name: str, data: str | bytes, errors: list[RowError]):
         self.name, self.errors, self.rows = name, errors, []
+        self.header: list[str] = []  # the header row's columns, once read
         # (line, column) of the cells refused as they were read: blanked, and
         # not reported again by the validators (one mistake, one error).
         self.bad: set[tuple[int, str]] = set()
@@ -229,6 +249,8 @@ class Rows:
             if column not in header:
                 self.error(line, column, _("missing column in the header row"))
                 refused = True
+        if not refused:
+            self.header = header
         return None if refused else header
 
     def _row(self, line: int, header: list[str], cells: list[str]) -> None:
@@ -244,6 +266,8 @@ class Rows:
                 self.bad.add((line, column))
                 value = ""
             row[column] = value
+        for column in OPTIONAL_COLUMNS.get(self.name, []):
+            row.setdefault(column, "")
         self.rows.append((line, row))
 
 
@@ -332,6 +356,15 @@ class Validator:
             return False
         seen[key] = line
         return True
+
+    def uuid(self, line, row, column, required=True) -> uuid.UUID | None:
+        value = self._value(line, row, column, required)
+        if value is None:
+            return None
+        parsed = parse_uuid(value)
+        if parsed is None:
+            self.rows.error(line, column, f"“{shown(value)}” is not a UUID")
+        return parsed
 
     def reference(self, line, row, column, known: set, what: str, required=True):
         value = self._value(line, row, column, required)

@@ -7,8 +7,9 @@ import datetime
 from django.utils.text import slugify
 
 from installer_ops.models import CODE_BY_LEVEL, LEVEL_BY_CODE, Geography, Installer, Level, Pod, Vertical
+from onboarding.models import ConsentRecord
 
-from .import_format import SEVERITIES, Rows, Validator, shown
+from .import_format import SEVERITIES, Rows, Validator, parse_uuid, shown
 from .import_hiring import validate_hiring
 from .models import Install, Node, VisitOutcome
 
@@ -203,8 +204,10 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
                 }
             )
 
-    # audits.csv
+    # audits.csv; without its consent_record column, the stored links are left as they are.
     plan["audits"], seen = [], {}
+    with_consent = "consent_record" in parsed["audits.csv"].header if "audits.csv" in parsed else False
+    consent_records = _consent_records_named(rows("audits.csv")) if with_consent else set()
     for line, row in rows("audits.csv"):
         v = Validator(parsed["audits.csv"])
         if not v.unique(line, row, "audit_id", seen):
@@ -214,21 +217,39 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
         installer = v.reference(line, row, "installer", installers, "installer", required=False)
         audited_on = v.date(line, row, "audited_on")
         passed = v.boolean(line, row, "passed")
-        if all(x is not None for x in (audit_id, pod, audited_on, passed)) and (installer or not row["installer"]):
-            plan["audits"].append(
-                {
-                    "external_id": audit_id,
-                    "pod": pod,
-                    "installer": installer,
-                    "audited_on": audited_on,
-                    "passed": passed,
-                    "findings": row["findings"],
-                }
-            )
+        consent = v.uuid(line, row, "consent_record", required=False)
+        if consent is not None and consent not in consent_records:
+            parsed["audits.csv"].error(line, "consent_record", f"unknown consent record “{row['consent_record']}”")
+            consent = None
+        if (
+            all(x is not None for x in (audit_id, pod, audited_on, passed))
+            and (installer or not row["installer"])
+            and (consent is not None or not row["consent_record"])
+        ):
+            audit = {
+                "external_id": audit_id,
+                "pod": pod,
+                "installer": installer,
+                "audited_on": audited_on,
+                "passed": passed,
+                "findings": row["findings"],
+            }
+            if with_consent:
+                audit["consent_record"] = consent
+            plan["audits"].append(audit)
 
     # candidates.csv, scorecards.csv
     validate_hiring(parsed, plan)
     return plan
+
+
+def _consent_records_named(audit_rows) -> set:
+    """The ids of the consent records that exist among those the rows name: one query per thousand."""
+    named = list({parsed for _line, row in audit_rows if (parsed := parse_uuid(row["consent_record"]))})
+    found = set()
+    for start in range(0, len(named), 1000):
+        found.update(ConsentRecord.objects.filter(pk__in=named[start : start + 1000]).values_list("pk", flat=True))
+    return found
 
 
 def _names_and_codes(model) -> set[str]:

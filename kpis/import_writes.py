@@ -94,24 +94,28 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
             for r in plan.get("incidents", [])
         ],
     )
-    _upsert(
-        report,
-        "audits",
-        Audit,
-        ["external_id"],
-        ["pod", "installer", "audited_on", "passed", "findings"],
-        [
-            Audit(
-                external_id=r["external_id"],
-                pod_id=pods[r["pod"]],
-                installer_id=installers.get(r["installer"]),
-                audited_on=r["audited_on"],
-                passed=r["passed"],
-                findings=r["findings"],
-            )
-            for r in plan.get("audits", [])
-        ],
-    )
+    # A file without the consent_record column leaves its audits' consent records as they are.
+    for with_consent in (False, True):
+        _upsert(
+            report,
+            "audits",
+            Audit,
+            ["external_id"],
+            ["pod", "installer", "audited_on", "passed", "findings", *(["consent_record"] if with_consent else [])],
+            [
+                Audit(
+                    external_id=r["external_id"],
+                    pod_id=pods[r["pod"]],
+                    installer_id=installers.get(r["installer"]),
+                    audited_on=r["audited_on"],
+                    passed=r["passed"],
+                    findings=r["findings"],
+                    consent_record_id=r.get("consent_record"),
+                )
+                for r in plan.get("audits", [])
+                if ("consent_record" in r) == with_consent
+            ],
+        )
     for r in plan.get("nodes", []):
         report.touch(r["installed_on"])
     for r in plan.get("visits", []):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from installer_ops import values
 from installer_ops.models import Installer, Pod
+from onboarding.models import ConsentRecord
 
 
 class Node(models.Model):
@@ -126,6 +127,16 @@ class Audit(models.Model):
     audited_on = models.DateField(_("audited on"), validators=[values.validate_plausible_date])
     passed = models.BooleanField(_("passed"))
     findings = models.TextField(_("findings"), blank=True)
+    # The consent recorded at the audited site, when the audit checked it
+    # (the import's optional `consent_record` column).
+    consent_record = models.ForeignKey(
+        ConsentRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("consent record"),
+    )
 
     class Meta:
         constraints = [
@@ -144,6 +155,7 @@ class KpiCode(models.TextChoices):
     MTTR = "mttr", _("Mean time to recover (hours)")
     FIRST_TIME_SUCCESS = "first_time_success", _("First-time install success")
     AUDIT_PASS_RATE = "audit_pass_rate", _("Compliance audit pass rate")
+    CONSENT_COMPLETION = "consent_completion", _("Consent completion")
     CHURN = "churn", _("Installer churn")
     PROMOTION_RATE = "promotion_rate", _("Internal promotion rate")
     BOOTCAMP_COMPLETION = "bootcamp_completion", _("Bootcamp completion rate")

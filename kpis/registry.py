@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import field_kpis, first_time_kpis, hiring_kpis, readiness_kpis
+from . import consent_kpis, field_kpis, first_time_kpis, hiring_kpis, readiness_kpis
 from .aggregates import ALL_SCOPES, FIELD_SCOPES, HIRING_SCOPES
 from .models import KpiCode, Scope
 
@@ -61,6 +61,15 @@ REGISTRY: dict[str, KpiSpec] = {
             lambda: first_time_kpis.fts_details(0, newcomers=False),
         ),
         KpiSpec(KpiCode.AUDIT_PASS_RATE, field_kpis.audit_pass_rate, ALL_SCOPES, "%", False, _none),
+        # By the install's pod; no cohort figure (docs/product.md, KPIs).
+        KpiSpec(
+            KpiCode.CONSENT_COMPLETION,
+            consent_kpis.consent_completion,
+            FIELD_SCOPES,
+            "%",
+            False,
+            consent_kpis.consent_empty_details,
+        ),
         KpiSpec(KpiCode.MTTR, field_kpis.mttr, FIELD_SCOPES, "h", True, field_kpis.mttr_empty_details),
         KpiSpec(KpiCode.CHURN, field_kpis.churn, FIELD_SCOPES, "%", True, field_kpis.churn_empty_details),
         KpiSpec(
@@ -172,6 +181,11 @@ DEFINITIONS = {
         "out of the installs first visited in the period. While an install's window is open the figure is provisional."
     ),
     KpiCode.AUDIT_PASS_RATE: _("Compliance audits passed, out of the audits held in the period."),
+    KpiCode.CONSENT_COMPLETION: _(
+        "Installs with a complete consent record (every step done, the customer's representative named and "
+        "signed) of the consent flow version current when it was recorded, out of the installs first visited "
+        "in the period."
+    ),
     KpiCode.CHURN: _(
         "Installers who left in the period, out of the average headcount (the headcount on the period's "
         "first day plus that on its last day, halved)."

@@ -4,7 +4,7 @@ that the hand-written aggregates follow a renamed table."""
 from bootcamp.models import Cohort, Enrollment, Item, ItemState, Module
 from hiring.models import Candidate, Requisition, StageChange
 from installer_ops.models import Installer, Pod, Promotion
-from onboarding.models import Clearance, OutageDrill
+from onboarding.models import Clearance, ConsentRecord, OutageDrill
 
 from .models import Audit, Incident, Install, Node, Visit
 
@@ -23,6 +23,7 @@ T_ITEM = Item._meta.db_table
 T_MODULE = Module._meta.db_table
 T_ITEM_STATE = ItemState._meta.db_table
 T_DRILL = OutageDrill._meta.db_table
+T_CONSENT_RECORD = ConsentRecord._meta.db_table
 T_CANDIDATE = Candidate._meta.db_table
 T_REQUISITION = Requisition._meta.db_table
 T_STAGE_CHANGE = StageChange._meta.db_table

@@ -3,10 +3,14 @@ through their services (a profile version and a document's versions are
 immutable; publishing a body goes through document_publish on the API).
 Kits, shadowing, drills and clearances are the lead pages' business and
 history here; the one write, a kit reprint, goes through kit_reprint. Drill
-scenarios are reference data, edited here with each change audited."""
+scenarios are reference data, edited here with each change audited.
+Consent flow acknowledgements and consent records are history, written by
+the tablet; a record's signature is shown on its page, never in a list."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +21,8 @@ from . import services
 from .models import (
     Clearance,
     ConfigProfile,
+    ConsentAcknowledgement,
+    ConsentRecord,
     Day1Kit,
     Document,
     DocumentVersion,
@@ -50,19 +56,22 @@ class ConfigProfileAdmin(AddedThroughServiceAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(AddedThroughServiceAdmin):
-    list_display = ("title", "kind", "slug")
-    list_filter = ("kind",)
+    list_display = ("title", "kind", "geography", "slug")
+    list_filter = ("kind", "geography")
     search_fields = ("title", "slug")
-    fields = ("kind", "slug", "title")
+    fields = ("kind", "geography", "slug", "title")
+    list_select_related = ("geography",)
 
     def save_model(self, request, obj, form, change):
-        obj.pk = services.document_create(actor=request.user, kind=obj.kind, slug=obj.slug, title=obj.title).pk
+        obj.pk = services.document_create(
+            actor=request.user, kind=obj.kind, slug=obj.slug, title=obj.title, geography=obj.geography
+        ).pk
 
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(HistoryAdmin):
-    list_display = ("document", "number", "checksum", "published_at", "published_by")
-    list_filter = ("document__kind", "document")
+    list_display = ("document", "number", "language", "checksum", "published_at", "published_by")
+    list_filter = ("document__kind", "language", "document")
     search_fields = ("document__title", "checksum")
     list_select_related = ("document", "published_by")
     date_hierarchy = "published_at"
@@ -144,3 +153,36 @@ class ClearanceAdmin(HistoryAdmin):
     search_fields = ("installer__employee_id", "installer__user__name")
     list_select_related = ("installer__user", "cleared_by")
     date_hierarchy = "cleared_at"
+
+
+@admin.register(ConsentAcknowledgement)
+class ConsentAcknowledgementAdmin(HistoryAdmin):
+    list_display = ("installer", "version", "acknowledged_at")
+    list_filter = ("version__document",)
+    search_fields = ("installer__employee_id", "installer__user__name")
+    list_select_related = ("installer__user", "version__document")
+    date_hierarchy = "acknowledged_at"
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(HistoryAdmin):
+    """Read-only. The signature's bytes are never loaded for the list (deferred);
+    the object page shows the image through the API, as the record's page does."""
+
+    list_display = ("effective_at", "install_ref", "installer", "version", "complete", "superseded")
+    list_filter = ("complete", "superseded", "version__document")
+    search_fields = ("install_ref", "installer__employee_id", "installer__user__name", "representative")
+    list_select_related = ("installer__user", "version__document")
+    date_hierarchy = "effective_at"
+    exclude = ("signature_png",)
+    readonly_fields = ("signature",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("signature_png")
+
+    @admin.display(description=_("signature"))
+    def signature(self, obj):
+        if not obj.signature_sha256:
+            return _("No signature")
+        url = reverse("v1:api-consent-signature", args=[obj.pk])
+        return format_html('<img src="{}" alt="{}">', url, _("Signature"))

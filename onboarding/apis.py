@@ -4,6 +4,7 @@ writes through the services."""
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -103,7 +104,7 @@ class KitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def copies(self, request, pk=None):
         """The kit's runbook and playbook copies, rendered, for reading offline."""
         kit = self.get_object()
-        return Response(KitCopySerializer(printing.kit_copies(kit), many=True).data)
+        return Response(KitCopySerializer(printing.kit_copies(kit, get_language()), many=True).data)
 
     @extend_schema(request=None, responses=KitSerializer)
     @action(detail=True, methods=["post"])

@@ -121,6 +121,7 @@ def _since(code: str, readiness: Readiness, entered: datetime.datetime | None, m
         "kit": [],
         "shadow": ["kit"],
         "drill": ["kit", "shadow"],
+        "consent": ["kit", "shadow", "drill"],
         "ready": ["kit", "shadow", "drill"],
     }
     moments = [entered] + [met[step].get(pk) for step in before.get(code, [])]

@@ -1,9 +1,11 @@
 """Forms of the onboarding library pages: shape and type only; the services decide."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from installer_ops import values
+from installer_ops.models import Geography
 
 from .models import DocumentKind
 
@@ -25,6 +27,20 @@ class DocumentCreateForm(forms.Form):
         max_length=80,
         help_text=_("Letters, digits, hyphens and underscores; it names the document in addresses and never changes."),
     )
+    geography = forms.ModelChoiceField(
+        label=_("Geography"),
+        queryset=Geography.objects.order_by("name"),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("Consent flows only: each geography has one consent flow, in its languages."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A consent flow without a geography is the service's refusal (document_create).
+        if cleaned.get("geography") is not None and cleaned.get("kind") != DocumentKind.CONSENT:
+            self.add_error("geography", _("Only a consent flow belongs to a geography: leave it at None."))
+        return cleaned
 
 
 class DocumentBodyForm(forms.Form):
@@ -37,6 +53,18 @@ class DocumentBodyForm(forms.Form):
 
     def clean_body(self) -> str:
         return _unix_lines(self.cleaned_data["body"])
+
+
+class DocumentPublishForm(DocumentBodyForm):
+    """The editor's form: the body and the language it is published in.
+    `languages` are (code, label) pairs, the source language first."""
+
+    language = forms.ChoiceField(label=_("Publish as"))
+
+    def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+        self.fields["language"].initial = settings.LANGUAGE_CODE
 
 
 class PreviewForm(DocumentBodyForm):

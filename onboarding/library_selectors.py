@@ -6,6 +6,7 @@ their versions and kits. Each runs a fixed number of queries."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from .models import ConfigProfile, Day1Kit, Document, DocumentKind, DocumentVersion, DrillScenario
@@ -24,8 +25,14 @@ def _held_field(kind: str) -> str:
 
 def documents_for_library() -> list[DocumentRow]:
     """Every document, its newest version and how many kits hold an older copy (3 queries)."""
-    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    documents = list(Document.objects.annotate(current_id=Subquery(newest.values("pk")[:1])).order_by("kind", "title"))
+    newest = DocumentVersion.objects.filter(document=OuterRef("pk"), language=settings.LANGUAGE_CODE).order_by(
+        "-number"
+    )
+    documents = list(
+        Document.objects.select_related("geography")
+        .annotate(current_id=Subquery(newest.values("pk")[:1]))
+        .order_by("kind", "title")
+    )
     current = DocumentVersion.objects.in_bulk([d.current_id for d in documents if d.current_id])
     held = defaultdict(list)  # document id -> [(number held, kits)]
     for field in ("runbook_version", "playbook_version"):
@@ -42,6 +49,33 @@ def documents_for_library() -> list[DocumentRow]:
 
 def document_versions(document: Document) -> QuerySet[DocumentVersion]:
     return document.versions.select_related("published_by").order_by("-number")
+
+
+@dataclass
+class VersionRow:
+    """One number of a document: its source-language version and the
+    translations of it, the source first."""
+
+    source: DocumentVersion
+    languages: list[DocumentVersion]
+
+    @property
+    def number(self) -> int:
+        return self.source.number
+
+
+def document_version_rows(document: Document) -> list[VersionRow]:
+    """The document's numbers, newest first, each with its languages (1 query).
+    A number exists once its source-language version does."""
+    rows: dict[int, list[DocumentVersion]] = defaultdict(list)
+    for version in document_versions(document):
+        rows[version.number].append(version)
+    result = []
+    for number in sorted(rows, reverse=True):
+        versions = sorted(rows[number], key=lambda v: (v.language != settings.LANGUAGE_CODE, v.language))
+        if versions[0].language == settings.LANGUAGE_CODE:
+            result.append(VersionRow(source=versions[0], languages=versions))
+    return result
 
 
 def kits_flagged_by(version: DocumentVersion) -> int:

@@ -1,7 +1,7 @@
-"""The onboarding library pages: documents (with the Markdown editor and its
-live preview), drill scenarios and configuration profiles, for whoever
+"""The onboarding library pages: drill scenarios and configuration profiles
+here, documents in library_document_views.py, for whoever
 `policies.can_author_documents` allows (administrators). Everyone else
-gets a 403 before anything is read."""
+gets a 403 before anything is read. The helpers below are both modules'."""
 
 from functools import wraps
 
@@ -11,25 +11,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from installer_ops.page_errors import DOMAIN_ERRORS, add_service_errors, domain_error_text
 from installer_ops.policies import require
 
-from . import library_selectors, library_services, services
-from .library_forms import (
-    DocumentBodyForm,
-    DocumentCreateForm,
-    PreviewForm,
-    ProfileContentForm,
-    ProfileCreateForm,
-    ScenarioCreateForm,
-    ScenarioEditForm,
-)
-from .models import ConfigProfile, Document, DrillScenario
+from . import library_selectors, library_services
+from .library_forms import ProfileContentForm, ProfileCreateForm, ScenarioCreateForm, ScenarioEditForm
+from .models import ConfigProfile, DrillScenario
 from .policies import can_author_documents
-from .printing import render_markdown
 
 PER_PAGE = 25
 
@@ -46,7 +36,7 @@ def author_page(view):
     return wrapped
 
 
-def _render(request, template: str, context: dict, form=None):
+def library_render(request, template: str, context: dict, form=None):
     """A page; a 400 when a submitted form is shown again with its errors."""
     status = 400 if request.method == "POST" and form is not None and form.errors else 200
     return render(
@@ -54,94 +44,15 @@ def _render(request, template: str, context: dict, form=None):
     )
 
 
-def _page(request, rows):
+def page_of(request, rows):
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _get(model, **lookup):
+def get_or_404(model, **lookup):
     try:
         return model.objects.get(**lookup)
     except model.DoesNotExist as exc:
         raise Http404 from exc
-
-
-# --- documents -------------------------------------------------------------------------
-
-
-@author_page
-def document_list(request):
-    return _render(request, "document_list.html", {"page": _page(request, library_selectors.documents_for_library())})
-
-
-@author_page
-@require_http_methods(["GET", "POST"])
-def document_create(request):
-    form = DocumentCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_create(actor=request.user, **form.cleaned_data)
-        except DOMAIN_ERRORS as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(title)s created; write and publish its first version.") % {"title": document.title}
-            )
-            return redirect("library-document", slug=document.slug)
-    return _render(request, "document_create.html", {"form": form}, form)
-
-
-def _published_message(version, before: int | None, flagged: int) -> str:
-    if before == version.number:
-        return _("The body is the same as version %(number)s: nothing was published.") % {"number": version.number}
-    return ngettext(
-        "Version %(number)s published. %(count)s kit holds an older copy and is flagged for reprint.",
-        "Version %(number)s published. %(count)s kits hold an older copy and are flagged for reprint.",
-        flagged,
-    ) % {"number": version.number, "count": flagged}
-
-
-@author_page
-@require_http_methods(["GET", "POST"])
-def document_detail(request, slug: str):
-    """The document's versions and its editor. "Preview" re-renders the page
-    with the typed body (no JavaScript needed); "Publish" makes a version."""
-    document = _get(Document, slug=slug)
-    versions = list(library_selectors.document_versions(document))
-    current = versions[0] if versions else None
-    preview = None
-    if request.method == "POST":
-        form = DocumentBodyForm(request.POST)
-        if form.is_valid() and request.POST.get("action") == "publish":
-            try:
-                version = services.document_publish(
-                    actor=request.user, document=document, body=form.cleaned_data["body"]
-                )
-            except DOMAIN_ERRORS as exc:
-                add_service_errors(form, exc)
-            else:
-                before = current.number if current else None
-                flagged = library_selectors.kits_flagged_by(version) if before != version.number else 0
-                messages.success(request, _published_message(version, before, flagged))
-                return redirect("library-document", slug=document.slug)
-        elif form.is_valid():
-            preview = render_markdown(form.cleaned_data["body"])
-    else:
-        form = DocumentBodyForm(initial={"body": current.body if current else ""})
-        preview = render_markdown(current.body) if current else None
-    context = {"document": document, "versions": versions, "current": current, "form": form, "preview": preview}
-    return _render(request, "document_detail.html", context, form)
-
-
-@require_POST
-@author_page
-def document_preview(request, slug: str):
-    """The live preview (htmx): the typed body through the print view's
-    Markdown and sanitiser, as a fragment."""
-    _get(Document, slug=slug)
-    form = PreviewForm(request.POST)
-    if not form.is_valid():
-        return render(request, "onboarding/library/_preview.html", {"errors": form.errors["body"]}, status=400)
-    return render(request, "onboarding/library/_preview.html", {"preview": render_markdown(form.cleaned_data["body"])})
 
 
 # --- drill scenarios ---------------------------------------------------------------------
@@ -149,7 +60,7 @@ def document_preview(request, slug: str):
 
 @author_page
 def scenario_list(request):
-    return _render(request, "scenario_list.html", {"page": _page(request, library_selectors.scenarios_for_library())})
+    return library_render(request, "scenario_list.html", {"page": page_of(request, library_selectors.scenarios_for_library())})
 
 
 @author_page
@@ -164,7 +75,7 @@ def scenario_create(request):
         else:
             messages.success(request, _("Scenario %(title)s added.") % {"title": scenario.title})
             return redirect("library-scenarios")
-    return _render(request, "scenario_form.html", {"form": form, "scenario": None}, form)
+    return library_render(request, "scenario_form.html", {"form": form, "scenario": None}, form)
 
 
 @author_page
@@ -183,13 +94,13 @@ def scenario_detail(request, scenario_id: int):
         else:
             messages.success(request, _("Scenario %(title)s saved.") % {"title": form.cleaned_data["title"]})
             return redirect("library-scenarios")
-    return _render(request, "scenario_form.html", {"form": form, "scenario": scenario}, form)
+    return library_render(request, "scenario_form.html", {"form": form, "scenario": scenario}, form)
 
 
 @require_POST
 @author_page
 def scenario_active(request, scenario_id: int):
-    scenario = _get(DrillScenario, pk=scenario_id)
+    scenario = get_or_404(DrillScenario, pk=scenario_id)
     active = request.POST.get("active") == "true"
     try:
         library_services.drill_scenario_set_active(actor=request.user, scenario=scenario, active=active)
@@ -206,7 +117,7 @@ def scenario_active(request, scenario_id: int):
 
 @author_page
 def profile_list(request):
-    return _render(request, "profile_list.html", {"page": _page(request, library_selectors.profiles_for_library())})
+    return library_render(request, "profile_list.html", {"page": page_of(request, library_selectors.profiles_for_library())})
 
 
 @author_page
@@ -221,14 +132,14 @@ def profile_create(request):
         else:
             messages.success(request, _("Profile %(profile)s added.") % {"profile": profile})
             return redirect("library-profile", profile_id=profile.pk)
-    return _render(request, "profile_create.html", {"form": form}, form)
+    return library_render(request, "profile_create.html", {"form": form}, form)
 
 
 @author_page
 @require_http_methods(["GET", "POST"])
 def profile_detail(request, profile_id: int):
     """One version; the latest one is edited into the next version."""
-    profile = _get(ConfigProfile, pk=profile_id)
+    profile = get_or_404(ConfigProfile, pk=profile_id)
     versions = list(library_selectors.profile_versions(profile))
     latest = versions[0]
     form = ProfileContentForm(request.POST or None, initial={"content": profile.content})
@@ -249,4 +160,4 @@ def profile_detail(request, profile_id: int):
                 )
             return redirect("library-profile", profile_id=saved.pk)
     context = {"profile": profile, "versions": versions, "latest": latest, "form": form}
-    return _render(request, "profile_detail.html", context, form)
+    return library_render(request, "profile_detail.html", context, form)

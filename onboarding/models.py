@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from installer_ops import values
-from installer_ops.models import Installer
+from installer_ops.models import Geography, Installer
 
 
 class ConfigProfile(models.Model):
@@ -33,28 +33,51 @@ class ConfigProfile(models.Model):
 class DocumentKind(models.TextChoices):
     RUNBOOK = "runbook", _("Runbook")
     PLAYBOOK = "playbook", _("Incident playbook")
+    CONSENT = "consent", _("Consent flow")
 
 
 class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    # A consent flow is its geography's (one per geography); runbooks and playbooks are everyone's.
+    geography = models.ForeignKey(
+        Geography,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consent_flows",
+        verbose_name=_("geography"),
+    )
 
     class Meta:
         ordering = ["kind", "title"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="consent", geography__isnull=False) | (~Q(kind="consent") & Q(geography__isnull=True)),
+                name="document_consent_has_geography",
+            ),
+            models.UniqueConstraint(
+                fields=["geography"], condition=Q(kind="consent"), name="one_consent_flow_per_geography"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
 
 class DocumentVersion(models.Model):
-    """A numbered, immutable version of a runbook or playbook. The checksum
+    """A numbered, immutable version of a document in one language. The
+    number is the document's: English publishes a new one, and a translation
+    carries the number of the English version it translates. The checksum
     (SHA-256 of the Markdown body) is printed on every page."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
+    # A code of settings.LANGUAGES, checked by the service (as User.language).
+    language = models.CharField(_("language"), max_length=16, default="en")
     body = models.TextField(_("body (Markdown)"))
     checksum = models.CharField(_("checksum"), max_length=64, editable=False)
     published_at = models.DateTimeField(_("published at"))
@@ -66,9 +89,13 @@ class DocumentVersion(models.Model):
         ordering = ["document", "-number"]
         verbose_name = _("document version")
         verbose_name_plural = _("document versions")
-        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number", "language"], name="document_version_language_unique")
+        ]
 
     def __str__(self) -> str:
+        if self.language != settings.LANGUAGE_CODE:
+            return f"{self.document.title} v{self.number} ({self.language})"
         return f"{self.document.title} v{self.number}"
 
 
@@ -208,3 +235,65 @@ class Clearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.installer} cleared until {self.valid_until}"
+
+
+class ConsentAcknowledgement(models.Model):
+    """An installer read and acknowledged a version of their geography's
+    consent flow (in one of its languages). Only an acknowledgement of the
+    current number meets the readiness requirement."""
+
+    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="consent_acknowledgements")
+    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        ordering = ["installer", "-acknowledged_at"]
+        verbose_name = _("consent flow acknowledgement")
+        verbose_name_plural = _("consent flow acknowledgements")
+        constraints = [models.UniqueConstraint(fields=["installer", "version"], name="consent_ack_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.installer} acknowledged {self.version}"
+
+
+class ConsentRecord(models.Model):
+    """The consent procedure followed at one customer site, recorded on the
+    tablet (offline) and sent as a `consent.recorded` event: its id is the
+    event's. `install_ref` is the install's id as the field data knows it
+    (the install may be imported after the visit). onboarding/consent_records.py
+    says what `complete` and `superseded` mean."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="consent_records")
+    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="consent_records")
+    install_ref = models.CharField(_("install id"), max_length=64)
+    steps_done = models.JSONField(_("steps done"), default=list)
+    representative = models.CharField(_("customer's representative"), max_length=200, blank=True)
+    # The signature drawn on the tablet: a PNG of at most 200 KB, kept in the
+    # database so that it is written in the same transaction as its record.
+    signature_png = models.BinaryField(_("signature"), blank=True, editable=False)
+    signature_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    complete = models.BooleanField(_("complete"))
+    superseded = models.BooleanField(_("recorded against a superseded version"))
+    device_id = models.CharField(_("device"), max_length=64)
+    device_seq = models.PositiveIntegerField(null=True, blank=True)
+    occurred_at = models.DateTimeField(_("recorded at (device)"), validators=[values.validate_device_time])
+    received_at = models.DateTimeField(_("received at"))
+    effective_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-effective_at"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        constraints = [
+            models.CheckConstraint(
+                condition=values.device_time_q("occurred_at"), name="consent_record_device_time_representable"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["install_ref"], name="consent_record_install"),
+            models.Index(fields=["installer", "effective_at"], name="consent_record_installer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent at {self.install_ref} ({self.version})"

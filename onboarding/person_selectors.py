@@ -12,6 +12,7 @@ from bootcamp.selectors import EnrollmentProgress, enrollments_progress, enrollm
 from installer_ops.models import AuditEntry, Installer, PodMembership
 from installer_ops.selectors import installer_with_history, pod_contacts
 
+from .consent_selectors import ConsentRow, latest_consent_records
 from .models import Clearance, Day1Kit, OutageDrill, ShadowAssignment, ShadowDay
 from .selectors import Readiness, readiness_of
 
@@ -45,6 +46,7 @@ class Person:
     shadow_days: list[ShadowDay]
     drills: list[OutageDrill]
     clearances: list[ClearanceRow] = field(default_factory=list)
+    consent_records: list[ConsentRow] = field(default_factory=list)
 
     @property
     def enrollment_ids(self) -> list[int]:
@@ -97,6 +99,7 @@ def person(user, installer: Installer, today: datetime.date) -> Person:
         clearances=[
             ClearanceRow(c, current=index == 0 and c.valid_until >= today) for index, c in enumerate(clearances)
         ],
+        consent_records=latest_consent_records(installer),
     )
 
 

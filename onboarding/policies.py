@@ -32,3 +32,8 @@ def can_hold_kit(actor, kit) -> bool:
 def can_confirm_shadow_day(actor, shadow_day) -> bool:
     """Only the mentor, on their own login, confirms a shadow day."""
     return actor is None or shadow_day.assignment.mentor.user_id == actor.pk
+
+
+def can_acknowledge_consent(actor, installer) -> bool:
+    """Only the installer, on their own login, acknowledges their geography's consent flow."""
+    return actor is None or installer.user_id == actor.pk

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from installer_ops.models import Installer
 from installer_ops.selectors import pod_contacts
 
+from .consent_steps import printable_body
+from .document_selectors import versions_in_language
 from .models import Day1Kit, DocumentVersion
 
 ALLOWED_TAGS = {
@@ -58,7 +60,11 @@ def render_markdown(body: str) -> str:
 def superseded_note(version: DocumentVersion) -> dict | None:
     """What a copy of an older version says on each of its pages: which
     version replaced it, when, and what to do; None for the current one."""
-    current = DocumentVersion.objects.filter(document_id=version.document_id).order_by("-number").first()
+    current = (
+        DocumentVersion.objects.filter(document_id=version.document_id, language=settings.LANGUAGE_CODE)
+        .order_by("-number")
+        .first()
+    )
     if current is None or current.number <= version.number:
         return None
     return {
@@ -110,7 +116,9 @@ def document_html(version: DocumentVersion, *, for_pdf: bool) -> str:
         {
             "version": version,
             "document": version.document,
-            "body": render_markdown(version.body),
+            "body": render_markdown(
+                printable_body(version.body) if version.document.kind == "consent" else version.body
+            ),
             "for_pdf": for_pdf,
             "superseded": superseded_note(version),
         },
@@ -192,24 +200,28 @@ def packet_pdf(installer: Installer) -> bytes:
     return _pdf(packet_html(installer))
 
 
-def kit_copies(kit: Day1Kit) -> list[dict]:
-    """The kit's two copies as the tablet keeps them."""
-    copies = []
-    for version, acknowledged_at in (
+def copy_of(version: DocumentVersion, shown: DocumentVersion) -> dict:
+    """A version as the tablet keeps it: `version` is the one held (its id is
+    what is acknowledged), `shown` the same number in the reader's language."""
+    url = reverse("runbook-pdf", args=[version.document.slug, version.number])
+    return {
+        "version_id": version.pk,
+        "kind": version.document.kind,
+        "title": version.document.title,
+        "version": version.number,
+        "language": shown.language,
+        "checksum": shown.checksum,
+        "published_at": shown.published_at,
+        "html": str(render_markdown(printable_body(shown.body) if version.document.kind == "consent" else shown.body)),
+        "pdf_url": f"{url}?language={shown.language}",
+    }
+
+
+def kit_copies(kit: Day1Kit, language: str | None = None) -> list[dict]:
+    """The kit's two copies as the tablet keeps them, in `language` where translated."""
+    held = [
         (kit.runbook_version, kit.runbook_acknowledged_at),
         (kit.playbook_version, kit.playbook_acknowledged_at),
-    ):
-        copies.append(
-            {
-                "version_id": version.pk,
-                "kind": version.document.kind,
-                "title": version.document.title,
-                "version": version.number,
-                "checksum": version.checksum,
-                "published_at": version.published_at,
-                "acknowledged_at": acknowledged_at,
-                "html": str(render_markdown(version.body)),
-                "pdf_url": reverse("runbook-pdf", args=[version.document.slug, version.number]),
-            }
-        )
-    return copies
+    ]
+    shown = versions_in_language([version for version, _at in held], language)
+    return [{**copy_of(version, shown[version.pk]), "acknowledged_at": at} for version, at in held]

@@ -4,6 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -13,19 +14,31 @@ from django.utils.translation import ngettext
 
 from bootcamp.models import Enrollment
 from bootcamp.selectors import enrollments_progress
-from installer_ops.models import Installer
+from installer_ops.models import Installer, Pod
 from installer_ops.selectors import installers_visible_to
 
-from .models import Clearance, Day1Kit, Document, DocumentVersion, DrillOutcome, OutageDrill, ShadowDay
+from .document_selectors import current_consent_flows
+from .models import (
+    Clearance,
+    ConsentAcknowledgement,
+    Day1Kit,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    DrillOutcome,
+    OutageDrill,
+    ShadowDay,
+)
 
 REQUIRED_SHADOW_DAYS = 5
 EXPIRY_WARNING_DAYS = 30
 
 
 def current_document_version(kind: str) -> DocumentVersion | None:
-    """The newest published version of the newest document of this kind."""
+    """The newest published version of the newest document of this kind, in
+    the source language (the one kits hold and readiness compares)."""
     return (
-        DocumentVersion.objects.filter(document__kind=kind)
+        DocumentVersion.objects.filter(document__kind=kind, language=settings.LANGUAGE_CODE)
         .select_related("document")
         .order_by("-published_at", "-number")
         .first()
@@ -70,6 +83,11 @@ class _Facts:
     drills: dict = field(default_factory=lambda: defaultdict(list))
     clearances: dict = field(default_factory=dict)
     current: dict = field(default_factory=dict)
+    # Consent: each installer's geography, the current flow per geography,
+    # and the numbers each installer acknowledged per flow document.
+    geography_of: dict = field(default_factory=dict)
+    consent_flows: dict = field(default_factory=dict)
+    consent_acks: dict = field(default_factory=lambda: defaultdict(dict))
 
 
 def _facts(installers: list[Installer]) -> _Facts:
@@ -103,7 +121,50 @@ def _facts(installers: list[Installer]) -> _Facts:
     for clearance in Clearance.objects.filter(installer_id__in=ids).order_by("cleared_at"):
         facts.clearances[clearance.installer_id] = clearance  # the latest wins
     facts.current = {kind: current_document_version(kind) for kind in ("runbook", "playbook")}
+    pods = {i.pod_id for i in installers}
+    facts.geography_of = dict(Pod.objects.filter(pk__in=pods).values_list("pk", "geography_id"))
+    facts.consent_flows = current_consent_flows(set(facts.geography_of.values()))
+    for installer_id, document_id, number, at in ConsentAcknowledgement.objects.filter(
+        installer_id__in=ids, version__document__kind=DocumentKind.CONSENT
+    ).values_list("installer_id", "version__document_id", "version__number", "acknowledged_at"):
+        known = facts.consent_acks[installer_id].get(document_id)
+        if known is None or number > known[0]:
+            facts.consent_acks[installer_id][document_id] = (number, at)
     return facts
+
+
+def _consent_requirement(installer: Installer, facts: _Facts) -> Requirement:
+    """The current version of the installer's geography's consent flow,
+    acknowledged: renewed by each new version. A geography with no flow
+    published has nothing to acknowledge."""
+    label = _("Consent flow acknowledged")
+    flow = facts.consent_flows.get(facts.geography_of.get(installer.pod_id))
+    if flow is None:
+        return Requirement("consent", label, True, str(_("No consent flow is published for this geography.")))
+    held = facts.consent_acks[installer.pk].get(flow.document_id)
+    if held is not None and held[0] == flow.number:
+        on = formats.date_format(timezone.localdate(held[1]))
+        return Requirement(
+            "consent",
+            label,
+            True,
+            str(
+                _("%(flow)s v%(n)s acknowledged on %(date)s.")
+                % {"flow": flow.document.title, "n": flow.number, "date": on}
+            ),
+        )
+    if held is not None:
+        detail = _("v%(old)s acknowledged; v%(n)s of %(flow)s is published: acknowledge it on the tablet.") % {
+            "old": held[0],
+            "n": flow.number,
+            "flow": flow.document.title,
+        }
+    else:
+        detail = _("%(flow)s v%(n)s is not acknowledged yet: the installer acknowledges it on the tablet.") % {
+            "flow": flow.document.title,
+            "n": flow.number,
+        }
+    return Requirement("consent", label, False, str(detail))
 
 
 def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
@@ -188,7 +249,7 @@ def _requirements(installer: Installer, facts: _Facts) -> list[Requirement]:
     else:
         detail = str(_("No drill run yet."))
     drill = Requirement("drill", _("Outage drill passed"), bool(passed), detail)
-    return [bootcamp, kit_req, shadow, drill]
+    return [bootcamp, kit_req, shadow, drill, _consent_requirement(installer, facts)]
 
 
 def readiness_of(installers: list[Installer], today: datetime.date | None = None) -> list[Readiness]:
@@ -214,6 +275,7 @@ BOARD_COLUMNS = [
     ("kit", _("Kit")),
     ("shadow", _("Shadow")),
     ("drill", _("Drill")),
+    ("consent", _("Consent")),
     ("ready", _("Ready")),
     ("cleared", _("Cleared")),
 ]

@@ -11,7 +11,7 @@ from .models import ConfigProfile, Day1Kit, DocumentVersion, DrillScenario, Outa
 
 
 class RequirementSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["bootcamp", "kit", "shadow", "drill"])
+    code = serializers.ChoiceField(choices=["bootcamp", "kit", "shadow", "drill", "consent"])
     label = serializers.CharField()
     met = serializers.BooleanField()
     detail = serializers.CharField()
@@ -201,6 +201,7 @@ class DocumentCopySerializer(serializers.Serializer):
     kind = serializers.CharField()
     title = serializers.CharField()
     version = serializers.IntegerField()
+    language = serializers.CharField(help_text="The language of the text shown (the reader's, else English).")
     checksum = serializers.CharField()
     published_at = serializers.DateTimeField()
     html = serializers.CharField()

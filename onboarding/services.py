@@ -1,7 +1,6 @@
 """Writes of onboarding: kits, documents, shadowing, drills, clearance."""
 
 import datetime
-import hashlib
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -20,11 +19,11 @@ from installer_ops.policies import can_change_installer, require
 from installer_ops.services import installers_stage_advance
 from installer_ops.unique_rows import save_unique
 
+from .document_services import document_create, document_publish, sha256_of  # noqa: F401 - the writes of documents
 from .models import (
     Clearance,
     ConfigProfile,
     Day1Kit,
-    Document,
     DocumentKind,
     DocumentVersion,
     DrillOutcome,
@@ -35,10 +34,6 @@ from .models import (
 )
 from .policies import can_author_documents, can_confirm_shadow_day, can_hold_kit, mentor_known_to
 from .selectors import current_document_version, installer_readiness
-
-
-def sha256_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _lock(installer: Installer) -> Installer:
@@ -63,52 +58,6 @@ def config_profile_create(*, actor: User | None, name: str, content: str) -> Con
     save_unique(profile)
     audit_record(actor=actor, action="create", target=profile, changes={"name": name, "version": profile.version})
     return profile
-
-
-@transaction.atomic
-def document_create(*, actor: User | None, kind: str, slug: str, title: str) -> Document:
-    require(can_author_documents(actor))
-    document = Document(kind=DocumentKind(kind), slug=slug, title=title)
-    document.full_clean()
-    save_unique(document)
-    audit_record(actor=actor, action="create", target=document, changes={"kind": kind, "slug": slug, "title": title})
-    return document
-
-
-@transaction.atomic
-def document_publish(*, actor: User | None, document: Document, body: str) -> DocumentVersion:
-    """Publish the next version of a runbook or playbook; every kit holding an older copy
-    is flagged for reprint. The same body as the current version changes nothing."""
-    require(can_author_documents(actor))
-    if not body.strip():
-        raise ValidationError({"body": _("A document version needs a body.")})
-    Document.objects.select_for_update().filter(pk=document.pk).first()
-    latest = document.versions.order_by("-number").first()
-    if latest is not None and latest.body == body:
-        return latest
-    now = timezone.now()
-    version = DocumentVersion(
-        document=document,
-        number=(latest.number + 1) if latest else 1,
-        body=body,
-        checksum=sha256_of(body),
-        published_at=now,
-        published_by=actor,
-    )
-    version.full_clean()
-    version.save()
-    held = "runbook_version" if document.kind == DocumentKind.RUNBOOK else "playbook_version"
-    flagged = Day1Kit.objects.filter(
-        **{f"{held}__document": document, f"{held}__number__lt": version.number},
-        reprint_needed_since__isnull=True,
-    ).update(reprint_needed_since=now)
-    audit_record(
-        actor=actor,
-        action="publish version",
-        target=document,
-        changes={"version": version.number, "checksum": version.checksum, "kits flagged for reprint": flagged},
-    )
-    return version
 
 
 def _current_copies() -> tuple[DocumentVersion, DocumentVersion]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lead_views
+from . import consent_views, lead_views
 
 urlpatterns = [
     path("", lead_views.board, name="onboarding-board"),
@@ -16,4 +16,6 @@ urlpatterns = [
         name="onboarding-drill-result",
     ),
     path("installers/<int:installer_id>/clear/", lead_views.clear, name="onboarding-clear"),
+    path("consent/", consent_views.consent_records, name="onboarding-consent-records"),
+    path("consent/<uuid:record_id>/", consent_views.consent_record, name="onboarding-consent-record"),
 ]

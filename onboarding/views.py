@@ -3,16 +3,19 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
-from . import printing, selectors
+from . import document_selectors, printing, selectors
 from .models import DocumentVersion
 
 
-def _version(slug: str, number: int) -> DocumentVersion:
-    try:
-        return DocumentVersion.objects.select_related("document").get(document__slug=slug, number=number)
-    except DocumentVersion.DoesNotExist as exc:
-        raise Http404 from exc
+def _version(request, slug: str, number: int) -> DocumentVersion:
+    """The version in the language asked for (?language=de), else the
+    reader's, else English (selectors.version_in_language)."""
+    version = document_selectors.version_in_language(slug, number, request.GET.get("language") or get_language())
+    if version is None:
+        raise Http404
+    return version
 
 
 @login_required
@@ -22,12 +25,14 @@ def runbook_list(request):
 
 @login_required
 def runbook_print(request, slug: str, number: int):
-    return HttpResponse(printing.document_html(_version(slug, number), for_pdf=False))
+    return HttpResponse(printing.document_html(_version(request, slug, number), for_pdf=False))
 
 
 @login_required
 def runbook_print_css(request, slug: str, number: int):
-    response = HttpResponse(printing.page_margin_css(_version(slug, number)), content_type="text/css; charset=utf-8")
+    response = HttpResponse(
+        printing.page_margin_css(_version(request, slug, number)), content_type="text/css; charset=utf-8"
+    )
     # A version's text never changes, but it may be superseded at any time.
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -35,7 +40,7 @@ def runbook_print_css(request, slug: str, number: int):
 
 @login_required
 def runbook_pdf(request, slug: str, number: int):
-    version = _version(slug, number)
+    version = _version(request, slug, number)
     response = HttpResponse(printing.document_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slug}-v{number}.pdf"'
     return response

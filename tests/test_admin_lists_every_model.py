@@ -70,6 +70,23 @@ def rows_where_the_demo_has_none():
         KpiJob.objects.create(since=today - datetime.timedelta(days=30), until=today, grains=["month"])
     if not KpiTarget.objects.exists():
         KpiTarget.objects.create(kpi="churn", target=0.05)
+    consent_rows_where_the_demo_has_none(enrollment.installer)
+
+
+def consent_rows_where_the_demo_has_none(installer):
+    """A consent flow of the installer's geography, their acknowledgement and a record."""
+    from onboarding import document_selectors, document_services
+    from onboarding.models import ConsentAcknowledgement, ConsentRecord
+    from tests.onboarding.consent_data import publish_flow, record_consent
+
+    geography = installer.pod.geography
+    version = document_selectors.current_consent_flows([geography.pk]).get(geography.pk)
+    if version is None:
+        version = publish_flow(geography, slug="admin-test-consent")
+    if not ConsentAcknowledgement.objects.exists():
+        document_services.consent_acknowledge(actor=None, installer=installer, version=version)
+    if not ConsentRecord.objects.exists():
+        record_consent(installer, version)
 
 
 def test_every_changelist_and_object_page_answers_for_an_administrator(client, settings):

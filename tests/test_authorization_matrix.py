@@ -20,6 +20,7 @@ from onboarding.models import ShadowDay
 from tests.bootcamp.fixtures import tablet_check
 from tests.bootcamp.photos import photo_for
 from tests.factories import InstallerFactory, UserFactory
+from tests.onboarding.consent_data import publish_flow, record_consent
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -72,6 +73,9 @@ LISTS = {
     "hiring-requisitions",
     # A lead's pending sign-offs (their pods' installers); installers and executives are refused (403).
     "api-signoffs-pending",
+    # Consent: the current flows of the viewer's geographies; the records of the installers they see
+    # (the page: leads and administrators, 403 otherwise).
+    "api-consent-flows", "consent-record-list", "onboarding-consent-records",
 }  # fmt: skip
 # The path arguments of list routes that take some.
 LIST_KWARGS = {"kpi-detail": {"code": "first_time_success"}}
@@ -98,6 +102,13 @@ OBJECTS = {
     "onboarding-drill": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
     "onboarding-drill-result": (lambda t: {"installer_id": t.installer.pk, "drill_id": t.drill.pk}, PERSONAL),
     "onboarding-clear": (lambda t: {"installer_id": t.installer.pk}, PERSONAL),
+    # A consent record, its page and its signature: seen by whoever sees the installer.
+    "onboarding-consent-record": (lambda t: {"record_id": t.consent_record.pk}, PERSONAL),
+    "consent-record-detail": (lambda t: {"pk": t.consent_record.pk}, PERSONAL),
+    "api-consent-signature": (lambda t: {"pk": t.consent_record.pk}, PERSONAL),
+    # The target's geography's flow: acknowledged only by an installer of that geography (the other
+    # pod is in another one), on their own login.
+    "api-consent-acknowledge": (lambda t: {"pk": t.consent_version.pk}, None),
     "lead-cohort": (lambda t: {"cohort_id": t.cohort.pk}, None),
     "lead-cohort-enrol": (lambda t: {"cohort_id": t.cohort.pk}, None),
     "lead-cohort-csv": (lambda t: {"cohort_id": t.cohort.pk}, None),
@@ -202,6 +213,8 @@ def target(onboarding):
     o.kit = o.issue_kit(acknowledge=False)
     o.shadow_day = ShadowDay.objects.filter(assignment=o.shadow(days=1, confirm=False)).get()
     o.drill = o.drill()
+    o.consent_version = publish_flow(o.pod.geography, slug="target-consent")
+    o.consent_record = record_consent(o.installer, o.consent_version, install_ref="TARGET-INSTALL", representative=MARKER)
     o.node = Node.objects.create(serial="TARGET-NODE", site="s", pod=o.pod, installed_on=datetime.date(2025, 1, 1))
     o.install = Install.objects.create(external_id="TARGET-INSTALL", site="s", pod=o.pod, installer=o.installer)
     o.visit = Visit.objects.create(
@@ -368,3 +381,7 @@ def test_the_markers_do_show_to_those_in_scope(client, target):
     assert MARKER in client.get(f"/hiring/requisitions/{target.requisition.pk}/").content.decode()
     assert MARKER in client.get(f"/hiring/candidates/{target.candidate.pk}/").content.decode()
     assert MARKER in client.get("/api/v1/signoffs/pending/").content.decode()
+    assert MARKER in client.get("/lead/onboarding/consent/").content.decode()
+    assert MARKER in client.get(f"/lead/onboarding/consent/{target.consent_record.pk}/").content.decode()
+    assert MARKER in client.get("/api/v1/consent-records/").content.decode()
+    assert client.get(f"/api/v1/consent-records/{target.consent_record.pk}/signature.png").status_code == 200

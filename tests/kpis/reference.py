@@ -200,3 +200,22 @@ def stored(snapshots, kpi, scope, scope_id, start):
     if found is not None:
         return found
     return SimpleNamespace(value=None, numerator=0, denominator=0, provisional=False, details=empty_details(kpi))
+
+
+def consent_completion(installs, records, period, pods):
+    """Installs first visited in the period (in `pods`) with at least one
+    complete record of the current version; those with no record at all.
+    `installs`: {"external_id", "pod", "visits": [(at, outcome)]}, records:
+    {"install_ref", "complete", "superseded"}."""
+    lo, hi = period.start_at(), period.end_at()
+    consented = total = no_record = 0
+    for install in installs:
+        if not install["visits"] or install["pod"] not in pods:
+            continue
+        if not lo <= min(at for at, _outcome in install["visits"]) < hi:
+            continue
+        total += 1
+        mine = [r for r in records if r["install_ref"] == install["external_id"]]
+        consented += any(r["complete"] and not r["superseded"] for r in mine)
+        no_record += not mine
+    return consented, total, no_record

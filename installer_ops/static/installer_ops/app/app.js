@@ -3,7 +3,7 @@
  * syncs on load, on `online`, when the page becomes visible, on a timer,
  * after each change and from "Sync now", backing off exponentially on
  * network errors and 5xx. */
-/* global InstallerFormats, InstallerOutbox, InstallerPhotos, InstallerReadiness, InstallerDocuments, InstallerDownloads, InstallerSyncLoop, gettext */
+/* global InstallerFormats, InstallerOutbox, InstallerPhotos, InstallerReadiness, InstallerDocuments, InstallerDownloads, InstallerSyncLoop, InstallerConsent, gettext */
 /* checklist.js, readiness.js and documents.js build what is shown, downloads.js
  * fetches what is kept for reading, logout.js guards the log-out, updates.js installs
  * new releases, photos.js sends evidence photos, sync_loop.js keeps the state and
@@ -46,9 +46,11 @@
     InstallerDocuments.renderRunbooks((await store.get("meta", "kit")) || null, (await store.get("meta", "copies")) || [],
       library && library.documents, library && library.at, actions);
     InstallerDocuments.renderRecord((await store.get("meta", "record")) || null);
+    var consent = (await store.get("meta", "consent")) || null;
+    InstallerConsent.render(consent && consent.flows, waiting, (await store.get("meta", "consentHistory")) || [], consent && consent.at);
     var main = document.getElementById("checklist");
     main.replaceChildren();
-    var shown = view.overlay(enrollments, waiting, photos);
+    var shown = view.overlay(enrollments, waiting.filter(function (e) { return e.type !== "consent.recorded"; }), photos);
     if (!shown.length) { view.renderEmpty(main, lastSync); return; }
     shown.forEach(function (enrollment) { main.appendChild(view.renderEnrollment(enrollment, cohorts[enrollment.cohort])); });
   }
@@ -122,6 +124,31 @@
 
   var actions = { onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss };
   view.setHandlers(actions);
+  InstallerConsent.setHandlers({ onRecord: recordConsent, onAcknowledge: acknowledgeConsent });
+
+  /* A consent record: kept in the outbox before it is shown (durable
+   * before shown), then sent. Resolves whether it was kept. */
+  async function recordConsent(fields) {
+    var stored = await loop.keep(function (d) { return InstallerOutbox.recordEvent(d, fields); });
+    await render();
+    if (stored) loop.changed();
+    return stored;
+  }
+
+  async function acknowledgeConsent(flow, button) {
+    button.disabled = true;
+    try {
+      var response = await fetch("/api/v1/consent-flows/" + flow.id + "/acknowledge/", {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
+      });
+      if (!response.ok) throw new Error(String(response.status));
+      await refreshOnboarding(true);
+    } catch (error) {
+      button.disabled = false;
+      button.after(el("p", { className: "error", role: "alert", text: gettext("Acknowledging needs the network: try again when connected.") }));
+    }
+    await render();
+  }
   InstallerPhotos.setup(actions, { withDatabase: withDatabase, render: render, sync: sync, csrfToken: csrfToken });
 
   /* A tap: the event is written to the outbox and the write has committed

@@ -186,12 +186,16 @@
     box.appendChild(el("h2", { id: "rejected-title", text: gettext("Changes the server refused") }));
     var list = el("ul", {});
     rejected.forEach(function (event) {
-      var what = event.type === "item.checked" ? gettext("Checked") : gettext("Unchecked");
+      var label = event.type === "consent.recorded"
+        ? interpolate(gettext("consent at %(install)s"), { install: event.install_id }, true)
+        : titles[event.item] || "#" + event.item;
+      var what = event.type === "item.checked" ? gettext("Checked")
+        : event.type === "consent.recorded" ? gettext("Recorded") : gettext("Unchecked");
       var button = el("button", { type: "button", className: "button", text: gettext("Dismiss") });
-      button.setAttribute("aria-label", interpolate(gettext("Dismiss: %(item)s"), { item: titles[event.item] || event.item }, true));
+      button.setAttribute("aria-label", interpolate(gettext("Dismiss: %(item)s"), { item: label }, true));
       button.addEventListener("click", function () { handlers.onDismiss(event.id); });
       list.appendChild(el("li", {}, [
-        el("span", { text: what + " “" + (titles[event.item] || "#" + event.item) + "”: " + event.reason }),
+        el("span", { text: what + " “" + label + "”: " + event.reason }),
         button,
       ]));
     });

@@ -1,7 +1,8 @@
 /* What the tablet downloads at sync for reading offline, besides the
  * checklist: readiness, shadow days, the kit and its copies, the current
  * runbook and playbook (read during bootcamp, before the kit), and "My
- * record" with the contacts to call, and the zone its times are shown in.
+ * record" with the contacts to call, the geography's consent procedure, and
+ * the zone its times are shown in.
  * All of it goes into the login's own IndexedDB database (outbox.js), in
  * one transaction. */
 /* global InstallerOutbox */
@@ -33,6 +34,7 @@
       getJson("/api/v1/kits/"),
       getJson("/api/v1/current-documents/"),
       getRecord(recordUrl),
+      getJson("/api/v1/consent-flows/"),
     ]);
     var kit = found[2].results[0] || null;
     return {
@@ -42,6 +44,7 @@
       copies: kit ? await getJson("/api/v1/kits/" + kit.id + "/copies/") : [],
       library: found[3],
       record: found[4],
+      consentFlows: found[5],
       zone: me.time_zone,
     };
   }
@@ -60,6 +63,7 @@
     tx.store.put(got.copies, "copies");
     tx.store.put({ documents: got.library, at: now }, "library");
     if (got.record) tx.store.put({ html: got.record, at: now }, "record");
+    tx.store.put({ flows: got.consentFlows, at: now }, "consent");
     await tx.done;
     return true;
   }

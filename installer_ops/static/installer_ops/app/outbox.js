@@ -107,6 +107,30 @@
     return event;
   }
 
+  /* Store an event that is not a check-off (a consent record: consent.js):
+   * `fields` are its own fields beside the id, device, sequence and time
+   * every event carries. The same single transaction as record(). */
+  async function recordEvent(db, fields) {
+    var device = await deviceId(db);
+    var tx = db.transaction(["outbox", "meta"], "readwrite", STRICT);
+    var seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
+    var event = Object.assign({}, fields, {
+      id: uuid4(), device_id: device, device_seq: seq, occurred_at: new Date().toISOString(),
+    });
+    try {
+      tx.objectStore("meta").put(seq, "seq");
+      tx.objectStore("outbox").put(event);
+      await tx.done;
+    } catch (error) {
+      try { tx.abort(); } catch (alreadyOver) { /* the transaction had ended */ }
+      throw error;
+    }
+    return event;
+  }
+
+  // How many stored consent records the tablet lists after they leave the outbox.
+  var CONSENT_HISTORY = 50;
+
   function pending(db) {
     return db.getAllFromIndex("outbox", "seq");
   }
@@ -147,9 +171,14 @@
     var tx = db.transaction(["outbox", "rejected", "meta", "photos"], "readwrite", STRICT);
     var rejected = 0;
     var refusedEvents = [];
+    var consentsStored = [];
     body.results.forEach(function (result) {
       var event = byId[result.id];
       if (!event) return;
+      if (event.type === "consent.recorded" && (result.status === "applied" || result.status === "duplicate")) {
+        // What the installer sees of it once it has left the outbox (not the signature).
+        consentsStored.push({ id: event.id, install_id: event.install_id, occurred_at: event.occurred_at, stored_at: body.server_time });
+      }
       if (result.status === "rejected" || result.status === "conflict") {
         rejected += 1;
         refusedEvents.push(result);
@@ -176,6 +205,13 @@
         if (at >= 0) known[at] = fresh; else known.push(fresh);
       });
       tx.objectStore("meta").put(known, "enrollments");
+    }
+    if (consentsStored.length) {
+      var history = (await tx.objectStore("meta").get("consentHistory")) || [];
+      var seen = {};
+      history.forEach(function (h) { seen[h.id] = true; });
+      consentsStored = consentsStored.filter(function (c) { return !seen[c.id]; });
+      tx.objectStore("meta").put(consentsStored.reverse().concat(history).slice(0, CONSENT_HISTORY), "consentHistory");
     }
     tx.objectStore("meta").put(new Date().toISOString(), "lastSync");
     await tx.done;
@@ -213,6 +249,7 @@
   root.InstallerOutbox = {
     open: openStore,
     record: record,
+    recordEvent: recordEvent,
     newPhoto: newPhoto,
     pending: pending,
     syncOnce: syncOnce,

@@ -1,5 +1,5 @@
 /* The readiness panel of the installer's tablet: the way to independent
- * deployment as steps (bootcamp → kit → shadow week → drill → cleared) with
+ * deployment as steps (bootcamp → kit → shadow week → drill → consent → cleared) with
  * the next one highlighted and what to do about it, then the shadow days.
  * Built from the readiness the app downloaded (app.js); no network here. */
 /* global InstallerFormats, gettext, interpolate */
@@ -15,6 +15,7 @@
     { code: "kit", label: gettext("Day-1 kit"), todo: gettext("Your lead issues your kit; then read the runbook and playbook in the Runbooks tab and confirm you have read them.") },
     { code: "shadow", label: gettext("Shadow week"), todo: gettext("Work alongside your mentor; they confirm each shadow day in their app.") },
     { code: "drill", label: gettext("Outage drill"), todo: gettext("Your lead schedules an outage drill; recover the node within the time allowed to pass.") },
+    { code: "consent", label: gettext("Consent flow"), todo: gettext("Read your geography's consent procedure in the Consent tab and confirm you have read it; you follow it at every customer site.") },
     { code: "cleared", label: gettext("Cleared"), todo: gettext("Everything is met: your lead can now clear you for independent deployment.") },
   ];
 

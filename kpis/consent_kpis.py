@@ -1,0 +1,56 @@
+"""Consent completion (docs/product.md, KPIs): of the installs whose first
+visit falls in the period (the periods of first-time install success), the
+share with a complete consent record of the flow version current when it was
+recorded (onboarding/consent_records.py says what `complete` and
+`superseded` mean). A record names its install by the field data's id
+(`install_ref` = the install's `external_id`): records of installs not
+imported count nowhere, and an install counts once however many records it
+has. One grouped SQL statement per scope level, like the other KPIs."""
+
+from .aggregates import Context, Figure, grouped, periodise, vendor
+from .first_time_kpis import FIRST_VISITS_TABLE
+from .periods import Period
+from .tables import T_CONSENT_RECORD, T_INSTALL, T_POD, T_VISIT
+
+
+def consent_completion(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    """Installs with at least one complete, current consent record, over the
+    installs first visited in the period; `no_record` counts those with no
+    record at all (the others have only incomplete or outdated ones)."""
+    ps = periodise(periods, "f.first_at", dates=False)
+    if vendor() == "postgresql" and ctx.prepared:
+        # kpis_compute ranked the visits once into a temporary table (kpis/first_time_kpis.py).
+        firsts = f"f AS (SELECT install_id, first_at FROM {FIRST_VISITS_TABLE})"  # noqa: S608
+    else:
+        firsts = f"f AS (SELECT install_id, MIN(visited_at) AS first_at FROM {T_VISIT} GROUP BY install_id)"  # noqa: S608
+    # One row per install id named by a record, so that several records count once.
+    consent = f"""consent AS (
+        SELECT install_ref, MAX(CASE WHEN complete AND NOT superseded THEN 1 ELSE 0 END) AS ok
+        FROM {T_CONSENT_RECORD} GROUP BY install_ref)"""  # noqa: S608
+
+    def build(sc):
+        return (
+            f"""
+            {ps.with_ctes(firsts, consent)}
+            SELECT {ps.key}, {sc.select},
+                   SUM(COALESCE(c.ok, 0)),
+                   COUNT(*),
+                   SUM(CASE WHEN c.install_ref IS NULL THEN 1 ELSE 0 END)
+            FROM f {ps.join}
+            JOIN {T_INSTALL} ins ON ins.id = f.install_id
+            JOIN {T_POD} pod ON pod.id = ins.pod_id
+            LEFT JOIN consent c ON c.install_ref = ins.external_id
+            WHERE {ps.where}
+            {sc.group}
+        """,  # noqa: S608 - table and column names are ours; values are parameters
+            ps.params(),
+        )
+
+    return {
+        (scope, start, sid): Figure(consented, installs, details={"no_record": no_record})
+        for scope, start, sid, (consented, installs, no_record) in grouped(build, scopes)
+    }
+
+
+def consent_empty_details() -> dict:
+    return {"no_record": 0}
