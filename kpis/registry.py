@@ -246,6 +246,7 @@ BENCHMARKS = {
             Benchmark(_("Industry average"), 0.77),
             Benchmark(_("Best in class"), 0.88),
         ),
+        # xgettext:no-python-format
         source=_("Industry first-time fix rates: about 77 % on average and 88 % for the best (Aquant, 2026)."),
     ),
 }

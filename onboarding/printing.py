@@ -15,13 +15,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from installer_ops.models import Installer
 from installer_ops.selectors import pod_contacts
 
 from .consent_steps import printable_body
-from .document_selectors import versions_in_language
+from .document_selectors import current_consent_flows, versions_in_language
 from .models import Day1Kit, DocumentVersion
 
 ALLOWED_TAGS = {
@@ -171,27 +172,42 @@ def document_pdf(version: DocumentVersion) -> bytes:
     return _pdf(document_html(version, for_pdf=True))
 
 
+def packet_language(installer: Installer) -> str:
+    """The packet is the installer's: in their account's language, else the
+    reader's (a lead printing it for someone who chose none)."""
+    return installer.user.language if installer.user.language in dict(settings.LANGUAGES) else get_language()
+
+
 def packet_html(installer: Installer) -> str:
+    """The kit's copies and the geography's current consent flow, each in the
+    installer's language where translated, with the page's words in it too."""
     kit = (
         Day1Kit.objects.select_related("profile", "runbook_version__document", "playbook_version__document")
         .filter(installer=installer)
         .first()
     )
-    copies = []
-    if kit is not None:
-        for version in (kit.runbook_version, kit.playbook_version):
+    language = packet_language(installer)
+    held = [kit.runbook_version, kit.playbook_version] if kit is not None else []
+    flow = current_consent_flows([installer.pod.geography_id]).get(installer.pod.geography_id)
+    held += [flow] if flow is not None else []
+    shown = versions_in_language(held, language)
+    with override(language):
+        copies = []
+        for version in held:
+            text = shown[version.pk]
+            body = printable_body(text.body) if version.document.kind == "consent" else text.body
             copies.append(
                 {
-                    "version": version,
+                    "version": text,
                     "document": version.document,
-                    "body": render_markdown(version.body),
+                    "body": render_markdown(body),
                     "superseded": superseded_note(version),
                 }
             )
-    return render_to_string(
-        "onboarding/print/packet.html",
-        {"installer": installer, "kit": kit, "contacts": list(pod_contacts(installer.pod)), "copies": copies},
-    )
+        return render_to_string(
+            "onboarding/print/packet.html",
+            {"installer": installer, "kit": kit, "contacts": list(pod_contacts(installer.pod)), "copies": copies},
+        )
 
 
 def packet_pdf(installer: Installer) -> bytes:
@@ -213,7 +229,8 @@ def copy_of(version: DocumentVersion, shown: DocumentVersion) -> dict:
         "checksum": shown.checksum,
         "published_at": shown.published_at,
         "html": str(render_markdown(printable_body(shown.body) if version.document.kind == "consent" else shown.body)),
-        "pdf_url": f"{url}?language={shown.language}",
+        # A translation names its language; the English copy is what the plain URL gives anyone without one.
+        "pdf_url": url if shown.language == settings.LANGUAGE_CODE else f"{url}?language={shown.language}",
     }
 
 

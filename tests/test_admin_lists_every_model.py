@@ -30,6 +30,9 @@ HISTORY = [
     "bootcamp.Evidence",
     "onboarding.Clearance",
     "onboarding.DocumentVersion",
+    # Written by the tablet (acknowledgements, consent recorded at a site); read here.
+    "onboarding.ConsentAcknowledgement",
+    "onboarding.ConsentRecord",
     "kpis.KpiSnapshot",
     "kpis.KpiJob",
     # Kept in the library, whose services freeze a scenario a drill has used.
