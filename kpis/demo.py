@@ -8,6 +8,7 @@ import io
 import random
 
 from installer_ops.models import Installer, Pod, Stage
+from onboarding.demo_consent_records import DemoInstall, seed_consent_records
 
 from .computation import kpis_compute
 from .importing import field_data_import
@@ -118,6 +119,17 @@ def seed_field_data(today: datetime.date) -> None:
                     ]
                 )
             day = (day + datetime.timedelta(days=32)).replace(day=1)
+    # The tablets sent the sites' consent records before the field data was imported.
+    first_visits: dict[str, str] = {}
+    for install_id, visited_at, _outcome in visits:
+        first_visits.setdefault(install_id, visited_at)
+    seed_consent_records(
+        [
+            DemoInstall(install_id, site, who, datetime.datetime.fromisoformat(first_visits[install_id]))
+            for install_id, site, _pod, who in installs
+            if who
+        ]
+    )
     field_data_import(
         actor=None,
         files={

@@ -5,6 +5,7 @@ record's signature. Reads through onboarding/document_selectors.py, the one
 write through onboarding/document_services.py. A record is written only by
 the sync endpoint (`consent.recorded`)."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from installer_ops import values
 from installer_ops.models import Installer
 
 from . import document_selectors, document_services, printing
@@ -132,6 +134,10 @@ class ConsentRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         records = document_selectors.consent_records_visible_to(self.request.user).order_by("-effective_at", "pk")
         if install := self.request.query_params.get("install"):
+            try:
+                values.validate_no_nul(install)  # PostgreSQL refuses it in a query
+            except ValidationError as exc:
+                raise ValidationError({"install": exc.messages}) from exc
             records = records.filter(install_ref=install)
         if (installer := self.request.query_params.get("installer")) and installer.isdigit():
             records = records.filter(installer_id=int(installer))

@@ -53,7 +53,7 @@ def consent_records_for_page(
 ) -> QuerySet[ConsentRecord]:
     """The records `actor` may see, newest first: of one install (its id as
     recorded), of one installer, complete, incomplete or superseded."""
-    records = consent_records_visible_to(actor).order_by("-effective_at", "pk")
+    records = consent_records_visible_to(actor).select_related("installer__user").order_by("-effective_at", "pk")
     if install:
         records = records.filter(install_ref=install)
     if installer is not None:
@@ -100,7 +100,12 @@ class ConsentRecordPage:
 def consent_record_of(actor, record_id: uuid.UUID) -> ConsentRecordPage | None:
     """One record `actor` may see, with its flow version's steps (texts in
     the language shown on the tablet) ticked or not; None otherwise (1 query)."""
-    record = consent_records_visible_to(actor).select_related("installer__pod").filter(pk=record_id).first()
+    record = (
+        consent_records_visible_to(actor)
+        .select_related("installer__user", "installer__pod")
+        .filter(pk=record_id)
+        .first()
+    )
     if record is None:
         return None
     done = set(record.steps_done)

@@ -30,7 +30,9 @@ def consent_records(request):
     form = ConsentFilterForm(request.GET or None, installers=installers)
     valid = not form.is_bound or form.is_valid()
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and valid else {}
-    records = consent_selectors.consent_records_for_page(request.user, **filters) if valid else ConsentRecord.objects.none()
+    records = (
+        consent_selectors.consent_records_for_page(request.user, **filters) if valid else ConsentRecord.objects.none()
+    )
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     # The filters that hold a value, for the pages' links.
     query = QueryDict(mutable=True)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from installer_ops.models import PodRole, Stage
 
 from . import services
+from .demo_consent import seed_consent_flows, seed_document_translations
+from .demo_languages import seed_languages
 from .models import ConfigProfile, Document, DocumentVersion, DrillScenario
 from .policies import mentors_available_to
 
@@ -76,7 +78,12 @@ def seed_onboarding(organisation, today) -> None:
         )
         for version in (kit.runbook_version, kit.playbook_version):
             services.kit_acknowledge(actor=installer.user, kit=kit, version=version)
-    profile, _versions = load_reference_data()
+    profile, versions = load_reference_data()
+    # A German, Spanish, French or Japanese installer's tablet and packet
+    # show their language; each geography has its consent flow.
+    seed_document_translations([v.document for v in versions])
+    seed_languages(organisation)
+    seed_consent_flows(organisation)
 
     # Installers in onboarding: each a little further along than the last.
     scenarios = list(DrillScenario.objects.order_by("code"))

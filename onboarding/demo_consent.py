@@ -132,7 +132,10 @@ def seed_consent_flows(organisation) -> None:
     has_second = {g for g, (_d, body, _s) in bodies.items() if SECOND_EDITION in body}
     _acknowledge(installers, {g: v for g, v in first.items() if g not in has_second}, now, rng, acknowledged)
     _acknowledge(installers, {g: first[g] for g in has_second}, second_at, rng, acknowledged)
-    second = {g: _publish_flow(*bodies[g][:2], bodies[g][2], lambda b: b, second_at) for g in has_second}
+    second = {}
+    for g in has_second:
+        document, body, slug = bodies[g]
+        second[g] = _publish_flow(document, body, slug, lambda text: text, second_at)
     renewing = [i for i in installers if i.employee_id not in STILL_ON_FIRST_EDITION]
     _acknowledge(renewing, second, now, rng, acknowledged)
     for acknowledgement, at in acknowledged:

@@ -57,14 +57,18 @@ class DocumentBodyForm(forms.Form):
 
 class DocumentPublishForm(DocumentBodyForm):
     """The editor's form: the body and the language it is published in.
-    `languages` are (code, label) pairs, the source language first."""
+    `languages` are (code, label) pairs, the source language first; a post
+    without a language publishes in the source language."""
 
-    language = forms.ChoiceField(label=_("Publish as"))
+    language = forms.ChoiceField(label=_("Publish as"), required=False)
 
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = languages
         self.fields["language"].initial = settings.LANGUAGE_CODE
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
 
 
 class PreviewForm(DocumentBodyForm):

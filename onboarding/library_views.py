@@ -60,7 +60,9 @@ def get_or_404(model, **lookup):
 
 @author_page
 def scenario_list(request):
-    return library_render(request, "scenario_list.html", {"page": page_of(request, library_selectors.scenarios_for_library())})
+    return library_render(
+        request, "scenario_list.html", {"page": page_of(request, library_selectors.scenarios_for_library())}
+    )
 
 
 @author_page
@@ -117,7 +119,9 @@ def scenario_active(request, scenario_id: int):
 
 @author_page
 def profile_list(request):
-    return library_render(request, "profile_list.html", {"page": page_of(request, library_selectors.profiles_for_library())})
+    return library_render(
+        request, "profile_list.html", {"page": page_of(request, library_selectors.profiles_for_library())}
+    )
 
 
 @author_page

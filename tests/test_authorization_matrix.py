@@ -214,7 +214,9 @@ def target(onboarding):
     o.shadow_day = ShadowDay.objects.filter(assignment=o.shadow(days=1, confirm=False)).get()
     o.drill = o.drill()
     o.consent_version = publish_flow(o.pod.geography, slug="target-consent")
-    o.consent_record = record_consent(o.installer, o.consent_version, install_ref="TARGET-INSTALL", representative=MARKER)
+    o.consent_record = record_consent(
+        o.installer, o.consent_version, install_ref="TARGET-INSTALL", representative=MARKER
+    )
     o.node = Node.objects.create(serial="TARGET-NODE", site="s", pod=o.pod, installed_on=datetime.date(2025, 1, 1))
     o.install = Install.objects.create(external_id="TARGET-INSTALL", site="s", pod=o.pod, installer=o.installer)
     o.visit = Visit.objects.create(

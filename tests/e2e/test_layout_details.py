@@ -52,7 +52,7 @@ def demo(settings):
 
 
 def test_the_dashboards_breakdowns_fit_a_laptop(page, demo):
-    """Nine KPI columns with "✓ target met" under each figure scrolled sideways
+    """Ten KPI columns with "✓ target met" under each figure scrolled sideways
     at 1280 px; the badge reads "✓ met" in a table captioned "against each one's target"."""
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, "exec", DEMO_PASSWORD)

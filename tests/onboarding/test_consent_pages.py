@@ -159,7 +159,7 @@ def test_the_pages_links_keep_the_filters(client, consent):
     page = client.get(LIST + "?install=INS-MANY").content.decode()
     assert "Page 1 of 2" in page
     assert 'href="?install=INS-MANY&amp;page=2"' in page
-    assert page.count('href="/lead/onboarding/consent/') == 25
+    assert len(re.findall(r'href="/lead/onboarding/consent/[0-9a-f-]{36}/"', page)) == 25
 
 
 @pytest.mark.parametrize("who", ["lead", "admin"])
@@ -194,7 +194,9 @@ def test_a_record_shows_its_steps_representative_signature_device_and_times(clie
     assert re.search(r'class="unmet">.*Photograph the posted signage', page)
     assert re.search(r'class="met">.*Agree the region of interest', page)
     assert "Rita Representative" in page
-    assert f'<img src="/api/v1/consent-records/{record.pk}/signature.png" alt="Signature of Rita Representative">' in page
+    assert (
+        f'<img src="/api/v1/consent-records/{record.pk}/signature.png" alt="Signature of Rita Representative">' in page
+    )
     assert "TAB-1" in page
     assert page.count("<time datetime=") >= 3  # recorded, on the device, received
     assert f'href="{LIST}?install=INS-9"' in page
@@ -218,7 +220,7 @@ def test_a_record_in_a_translation_shows_that_languages_steps(client, consent):
         actor=None,
         document=o.flow_v1.document,
         language="de",
-        body="# Einwilligung\n\n- [ ] Schilder aufhängen\n- [photo] Schilder fotografieren\n- [ ] Bereich vereinbaren\n",
+        body="# Einwilligung\n\n- [ ] Schilder aufhängen\n- [photo] Schilder fotografieren\n- [ ] Bereich\n",
     )
     record = record_consent(o.installer, german, steps=[2])
     client.force_login(o.lead)
