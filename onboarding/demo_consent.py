@@ -27,9 +27,10 @@ FIRST_EDITION_DAYS_AGO = 380  # every geography's flow, a little over a year ago
 SECOND_EDITION_DAYS_AGO = 25
 SECOND_EDITION = "\n---\n"
 # Installers of the cleared and onboarding stages who have not acknowledged
-# their geography's flow, and who acknowledged the first edition only (the
-# readiness gate shows both as unmet).
-NOT_YET_ACKNOWLEDGED = {"FI-1013", "FI-1034"}
+# their geography's flow (the newest newcomer; a newcomer otherwise ready,
+# who waits in the board's consent column; a cleared installer), and who
+# acknowledged the first edition only: the readiness gate shows them unmet.
+NOT_YET_ACKNOWLEDGED = {"FI-1013", "FI-1016", "FI-1034"}
 STILL_ON_FIRST_EDITION = {"FI-1018", "FI-1030"}
 
 

@@ -1,8 +1,8 @@
 """The demo's consent records (seed_demo): for most of the field data's
 installs since the consent flows were published, the record the installer's
 tablet sent from the site, stored through the sync's own apply
-(consent_records.consent_records_apply), a week of a tablet's records per
-call, as a tablet that syncs now and then sends them.
+(consent_records.consent_records_apply), up to four weeks of a tablet's
+records per call, as a tablet kept offline for weeks sends them.
 
 Most records are complete; some miss a step, the representative's signature
 or the representative; after a geography's second edition was published, a
@@ -68,8 +68,14 @@ REPRESENTATIVES = {
     ],
 }
 FALLBACK_REPRESENTATIVES = ["Alex Morgan", "Sam Taylor", "Jordan Lee"]
-STALE_SHARE = 0.15  # of records just after a second edition, from a tablet still on the first
+STALE_SHARE = 0.3  # of records just after a second edition, from a tablet still on the first
+STALE_DAYS = 21  # how long after a new edition a tablet may still show the one before
 MINUTES_INTO_THE_VISIT = (15, 80)
+# A tablet's records reach the server in one sync every this many days: one
+# apply per installer and period keeps the seed fast (an apply costs a few
+# queries), and the records' own times count, being within the sync's 30 days
+# (bootcamp/state.py, MAX_DEVICE_BEHIND).
+SYNC_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ class _Recorder:
         if not published:
             return None
         number, since = published[-1]
-        if number > 1 and at - since < datetime.timedelta(days=14):
+        if number > 1 and at - since < datetime.timedelta(days=STALE_DAYS):
             if geography_id not in self.stale_first or self.rng.random() < STALE_SHARE:
                 self.stale_first.add(geography_id)
                 return published[-2][0]
@@ -161,7 +167,9 @@ class _Recorder:
         version = rows.get(installer.user.language) or rows[settings.LANGUAGE_CODE]
         steps = [step.id for step in consent_steps(version.body)]
         representative = _representative(installer.pod.geography.code, install.site)
-        signature = self.signatures.setdefault(representative, signature_data_url(representative))
+        if representative not in self.signatures:
+            self.signatures[representative] = signature_data_url(representative)
+        signature = self.signatures[representative]
         if rng.random() > 0.8 + 0.15 * progress:
             gap = rng.choice(["step", "step", "signature", "representative"])
             if gap == "step":
@@ -201,18 +209,17 @@ def seed_consent_records(installs: list[DemoInstall]) -> int:
         ).select_related("user", "pod__geography")
     }
     recorder = _Recorder(flows, now)
-    batches: dict[tuple[int, int, int], list[dict]] = {}
+    batches: dict[tuple[int, int], list[dict]] = {}
     for install in sorted(installs, key=lambda i: (i.first_visit, i.install_ref)):
         installer = installers.get(install.employee_id)
         event = installer and recorder.event(install, installer)
         if event:
-            year, week, _day = install.first_visit.isocalendar()
-            batches.setdefault((installer.pk, year, week), []).append(event)
+            batches.setdefault((installer.pk, install.first_visit.toordinal() // SYNC_DAYS), []).append(event)
     by_pk = {i.pk: i for i in installers.values()}
     stored = 0
-    for (installer_pk, _year, _week), events in batches.items():
+    for (installer_pk, _days), events in batches.items():
         last = max(datetime.datetime.fromisoformat(e["occurred_at"]) for e in events)
-        # The tablet found a network that evening or the next morning.
+        # The sync after the period's last site, that evening or the next morning.
         received_at = min(last + datetime.timedelta(hours=recorder.rng.randint(2, 20)), now)
         installer = by_pk[installer_pk]
         results = consent_records_apply(
