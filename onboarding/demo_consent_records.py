@@ -143,10 +143,10 @@ class _Recorder:
         if not published:
             return None
         number, since = published[-1]
-        if number > 1 and at - since < datetime.timedelta(days=STALE_DAYS):
-            if geography_id not in self.stale_first or self.rng.random() < STALE_SHARE:
-                self.stale_first.add(geography_id)
-                return published[-2][0]
+        just_replaced = number > 1 and at - since < datetime.timedelta(days=STALE_DAYS)
+        if just_replaced and (geography_id not in self.stale_first or self.rng.random() < STALE_SHARE):
+            self.stale_first.add(geography_id)  # the first site after it always was
+            return published[-2][0]
         return number
 
     def event(self, install: DemoInstall, installer: Installer) -> dict | None:

@@ -26,7 +26,7 @@ DOCUMENTED_LOGINS = ["lead", "installer", "exec", "admin"]
 
 def test_the_demo_speaks_five_languages_and_records_consent(settings):
     settings.DEBUG = True  # seed_demo refuses without it
-    assert LANGUAGES <= {code for code, _name in settings.LANGUAGES}
+    assert {code for code, _name in settings.LANGUAGES} >= LANGUAGES
     call_command("seed_demo", stdout=io.StringIO())
     a_consent_flow_per_geography_with_its_translations()
     the_runbook_and_playbook_in_every_language()
@@ -75,7 +75,7 @@ def people_in_each_language_and_the_documented_logins_untouched():
     in_use = dict(
         User.objects.filter(is_active=True).values_list("language").annotate(n=Count("id")).order_by("language")
     )
-    assert LANGUAGES <= set(in_use)
+    assert set(in_use) >= LANGUAGES
     assert all(in_use[code] >= 2 for code in LANGUAGES)
     assert set(User.objects.filter(username__in=DOCUMENTED_LOGINS).values_list("language", flat=True)) == {""}
     # Europe's installers read German mostly; Asia Pacific's Japanese.
@@ -95,13 +95,13 @@ def people_in_each_language_and_the_documented_logins_untouched():
 
 
 def most_acknowledged_some_did_not():
-    people = list(
-        Installer.objects.filter(stage__in=[Stage.CLEARED, Stage.ONBOARDING]).select_related("user", "pod")
-    )
-    consent = {r.installer.employee_id: next(q for q in r.requirements if q.code == "consent") for r in readiness_of(people)}
+    people = list(Installer.objects.filter(stage__in=[Stage.CLEARED, Stage.ONBOARDING]).select_related("user", "pod"))
+    consent = {
+        r.installer.employee_id: next(q for q in r.requirements if q.code == "consent") for r in readiness_of(people)
+    }
     unmet = {e for e, requirement in consent.items() if not requirement.met}
     assert unmet == NOT_YET_ACKNOWLEDGED | STILL_ON_FIRST_EDITION
-    assert len(unmet) * 4 < len(consent)
+    assert len(unmet) * 3 < len(consent)  # most acknowledged
     assert ConsentAcknowledgement.objects.exclude(version__language="en").exists()
     # Someone otherwise ready waits for their acknowledgement alone (the board's consent column).
     assert any(
@@ -130,9 +130,7 @@ def consent_records_complete_incomplete_and_superseded():
         assert record.received_at >= record.occurred_at
     incomplete = records.filter(complete=False)
     assert incomplete.filter(signature_sha256="").exists()
-    assert any(
-        len(r.steps_done) < len(consent_steps(r.version.body)) for r in incomplete.exclude(signature_sha256="")
-    )
+    assert any(len(r.steps_done) < len(consent_steps(r.version.body)) for r in incomplete.exclude(signature_sha256=""))
 
 
 def consent_completion_has_history():
