@@ -11,6 +11,7 @@ translated to itself and so is never reported.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,9 +153,14 @@ def is_data(segment: str, msgid: str, stored: set[str]) -> bool:
 
 @dataclass
 class Catalogues:
-    """Every language's entries, by language code, from .po files."""
+    """Every language's entries, by language code, from .po files; and the
+    msgids the product looked up while the pages were drawn (`looked_up`: a
+    string marked today and not extracted yet is in no .po file), translated
+    by `runtime(msgid, language)` where no .po file has them (Django's own)."""
 
     languages: dict[str, dict[str, str]]
+    looked_up: set[str] = field(default_factory=set)
+    runtime: Callable[[str, str], str] | None = None
     _matchers: dict[str, tuple] = field(default_factory=dict, repr=False)
     _seen: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
     _translations: dict[str, set[str]] = field(default_factory=dict, repr=False)
@@ -174,30 +180,37 @@ class Catalogues:
         return cls(languages)
 
     def msgids(self) -> set[str]:
-        return {msgid for entries in self.languages.values() for msgid in entries}
+        return {msgid for entries in self.languages.values() for msgid in entries} | self.looked_up
+
+    def translation(self, msgid: str, language: str) -> str:
+        entries = self.languages.get(language, {})
+        if msgid in entries:
+            return entries[msgid]
+        return self.runtime(msgid, language) if self.runtime else ""
 
     def flaggable(self, language: str) -> list[str]:
         """The msgids that must not show as they are in `language`: its
-        translation is missing, fuzzy or other words."""
-        entries = self.languages.get(language, {})
+        translation is missing, fuzzy or other words. Longest first, then in
+        order (the same msgid named for a segment on every run)."""
         return sorted(
-            (m for m in self.msgids() if distinctive(m) and normal(entries.get(m, "")) != normal(m)),
-            key=len,
-            reverse=True,
+            (m for m in self.msgids() if distinctive(m) and normal(self.translation(m, language)) != normal(m)),
+            key=lambda msgid: (-len(msgid), msgid),
         )
 
     def _matcher(self, language: str) -> tuple:
         if language not in self._matchers:
             exact, patterns, contained = {}, [], []
             for msgid in self.flaggable(language):
-                if PLACEHOLDER.search(msgid):
-                    patterns.append((re.compile(pattern_of(msgid)), msgid))
-                    continue
-                exact[normal(msgid)] = msgid
-                # Inside a longer segment, only a msgid of two words or more without
-                # placeholders: a single word ("Retail", "Active") may be part of a name.
-                if len(msgid.split()) >= 2:
-                    contained.append((re.compile(r"(?<!\w)" + re.escape(normal(msgid)) + r"(?!\w)"), msgid))
+                # A name shown at the start of a line or label is capitalised ("Consent record").
+                for shown in dict.fromkeys((normal(msgid), normal(msgid)[:1].upper() + normal(msgid)[1:])):
+                    if PLACEHOLDER.search(msgid):
+                        patterns.append((re.compile(pattern_of(shown)), msgid))
+                        continue
+                    exact.setdefault(shown, msgid)
+                    # Inside a longer segment, only a msgid of two words or more without
+                    # placeholders: a single word ("Retail", "Active") may be part of a name.
+                    if len(msgid.split()) >= 2:
+                        contained.append((re.compile(r"(?<!\w)" + re.escape(shown) + r"(?!\w)"), msgid))
             self._matchers[language] = (exact, patterns, contained)
         return self._matchers[language]
 

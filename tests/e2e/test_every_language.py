@@ -10,7 +10,12 @@ read out: aria-label, title, placeholder, alt, a button's value) is compared
 with the English page's (tests/e2e/catalogues.py): a segment shown the same
 in both that is a marked string translated otherwise in that language is
 reported. <html lang> must say the language. The tablet apps (/app/) are read
-panel by panel once they have drawn themselves from the first sync.
+panel by panel once they have drawn themselves from the first sync
+(tests/e2e/language_walk.py). The marked strings are the catalogues' msgids
+and every msgid the server and the tablet scripts were seen translating, so
+that a string marked today and not extracted yet is found too. Each run
+leaves var/screenshots/every-language/report.json: per language, each msgid
+shown untranslated and the pages showing it.
 """
 
 import json
@@ -18,168 +23,66 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.db.models import CharField, TextField
 from django.urls import reverse
 from django.utils import translation
 
-from installer_ops.api_reference_views import generated_schema
-from installer_ops.demo import DEMO_PASSWORD
-from installer_ops.models import AuditEntry, User
-from tests.e2e.catalogues import Catalogues, as_shown, parse_po
-from tests.e2e.conftest import SCREENSHOTS, log_in
+from tests.e2e.catalogues import Catalogues, distinctive, parse_po
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.language_walk import (
+    ENGLISH,
+    WIDTH,
+    TextWalker,
+    in_our_source,
+    path_of,
+    runtime_of,
+    schema_text,
+    stored_text,
+)
 from tests.e2e.test_every_page import (
-    LINKS,
     LOGINS,
-    RENDERED,
-    Walker,
     demo,  # noqa: F401 - the demo organisation fixture
 )
 
-WIDTH = 1280
-ENGLISH = settings.LANGUAGE_CODE
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != ENGLISH]
 REPORT = SCREENSHOTS / "every-language" / "report.json"
-PRODUCT_APPS = {"installer_ops", "bootcamp", "onboarding", "hiring", "kpis"}
-MACHINE_NAMES = {AuditEntry: ("action", "object_type")}
-
-# What a reader sees or hears of a page: one string per line of innerText and
-# per text node, the title, and the attributes read out in place of text.
-# Not the product's words: code and machine names (code, pre, kbd, samp, what
-# says translate="no"), what people type (textarea), a document's own text
-# (Markdown rendered: runbooks, consent flows) and what says it is in another
-# language (lang). Stored text is told apart later (stored_text).
-TEXT = """() => {
-  const data = "code, pre, kbd, samp, textarea, [contenteditable], [translate=no], .document-body, .markdown-preview";
-  const ours = (el) => el.closest(data) === null
-    && (el.closest("[lang]") === null || el.closest("[lang]").lang === document.documentElement.lang);
-  const seen = new Set();
-  const add = (text) => { const s = (text || "").replace(/\\s+/g, " ").trim(); if (s) seen.add(s); };
-  // An option of a shown list, the inside of a shown closed disclosure: there for the reader to open.
-  const opens = (el, selector) => el.closest(selector) !== null && el.closest(selector).checkVisibility();
-  const shown = (el) => el.checkVisibility() || opens(el, "select")
-    || (opens(el, "details:not([open])") && el.closest("[hidden]") === null);
-  // innerText without those: hidden for the moment of reading it (a style property set from a script: CSP allows it).
-  const others = Array.from(document.body.querySelectorAll(data + ", [lang]"))
-    .filter((el) => el.matches(data) || el.lang !== document.documentElement.lang);
-  const displays = others.map((el) => el.style.getPropertyValue("display"));
-  others.forEach((el) => el.style.setProperty("display", "none"));
-  document.body.innerText.split("\\n").forEach(add);
-  others.forEach((el, i) => el.style.setProperty("display", displays[i]));
-  add(document.title);
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (parent && !parent.closest("script, style, noscript, template") && ours(parent) && shown(parent)) add(node.data);
-  }
-  document.querySelectorAll("[aria-label], [title], [placeholder], [alt], input[type=submit], input[type=button]")
-    .forEach((el) => {
-      if (!ours(el) || (!shown(el) && !el.matches("nav, main, section, [role=region], [role=navigation]"))) return;
-      ["aria-label", "title", "placeholder", "alt"].forEach((name) => add(el.getAttribute(name)));
-      if (el.matches("input[type=submit], input[type=button]")) add(el.value);
-    });
-  return {lang: document.documentElement.lang, text: Array.from(seen)};
-}"""
-# The installer's tablet draws its panels from what the first sync brought.
-PANELS = ("checklist", "readiness", "runbooks", "consent")
-SYNCED = """() => { const status = document.getElementById("sync-status");
-  return status !== null && status.dataset.waiting !== undefined && !document.querySelector("[data-loading]"); }"""
 
 
-class TextWalker(Walker):
-    """The every-page walk's discovery, reading each page's text in one
-    language (no checks, screenshots or axe here: test_every_page does those)."""
-
-    def __init__(self, browser, live_server, role: str, language: str):
-        super().__init__(browser, live_server, role)
-        self.language = language
-        self.texts: dict[str, set[str]] = {}
-        self.langs: dict[str, str] = {}
-
-    def open(self, width: int = WIDTH):
-        User.objects.filter(username=LOGINS[self.role]).update(language=self.language)
-        context = self.browser.new_context(viewport={"width": width, "height": 900}, base_url=self.origin)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        log_in(page, LOGINS[self.role], DEMO_PASSWORD)
-        return context, page
-
-    def visit(self, page, url: str, width: int = WIDTH) -> list[dict] | None:
-        try:
-            response = page.goto(url, wait_until="load")
-        except Exception as error:  # noqa: BLE001 - a download or a refused navigation: not a page
-            if "Download is starting" in str(error):
-                return None
-            self.problems.append(f"{self.role} {self.language} {url}: could not load ({error})")
-            return []
-        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-            return None
-        page.wait_for_function(RENDERED, timeout=10_000)
-        self.texts[url] = set()
-        if page.locator("#sync-status").count():
-            page.wait_for_function(SYNCED, timeout=10_000)
-            page.wait_for_load_state("networkidle")
-        for panel in PANELS if page.locator("[data-panel=readiness]").count() else ("",):
-            if panel:
-                page.evaluate("(panel) => { window.location.hash = '#' + panel; }", panel)
-                page.wait_for_function("(p) => !document.getElementById(p).hidden", arg=panel)
-            seen = page.evaluate(TEXT)
-            self.texts[url] |= set(seen["text"])
-            self.langs[url] = seen["lang"]
-        return page.evaluate(LINKS)
+# (context, singular, plural) of a call of each kind of gettext.
+CALLS = {
+    "gettext": lambda message: (None, message, None),
+    "ngettext": lambda singular, plural, number: (None, singular, plural),
+    "pgettext": lambda context, message: (context, message, None),
+    "npgettext": lambda context, singular, plural, number: (context, singular, plural),
+}
 
 
-def stored_text() -> set[str]:
-    """Every text the database holds (names, titles, documents, …) as shown:
-    data, whatever words it has. Not a choice's stored value (its label is
-    shown) nor the audit log's action and record type (machine names the
-    page should label)."""
-    texts = set()
-    for model in apps.get_models():
-        if model._meta.app_label not in PRODUCT_APPS:
-            continue
-        names = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, CharField | TextField) and not f.choices and f.name not in MACHINE_NAMES.get(model, ())
-        ]
-        for row in model._base_manager.values_list(*names) if names else ():
-            texts.update(as_shown(value) for value in row if value)
-    return texts
+@pytest.fixture
+def looked_up(monkeypatch) -> dict[str, tuple]:
+    """msgid -> (context, singular, plural) of every msgid the server
+    translates while the test runs (the live server is a thread of this
+    process): gettext and its kin, in Python and templates."""
+    seen: dict[str, tuple] = {}
+    for name, call in CALLS.items():
+        real = getattr(translation._trans, name)
 
+        def recording(*args, _real=real, _call=call):
+            context, singular, plural = _call(*args)
+            for msgid in (singular, plural):
+                if isinstance(msgid, str):
+                    seen.setdefault(str(msgid), (context, singular, plural))
+            return _real(*args)
 
-def schema_text() -> set[str]:
-    """The OpenAPI schema's words (operation descriptions, names of fields,
-    tags and components): the API reference shows them as the API has them."""
-    texts = set()
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            texts.update(as_shown(key) for key in node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str):
-            texts.update(as_shown(line) for line in node.split("\n\n"))
-
-    with translation.override(ENGLISH):
-        walk(generated_schema())
-    return texts
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+        monkeypatch.setattr(translation._trans, name, recording)
+    return seen
 
 
 def compare(english: TextWalker, foreign: TextWalker, urls: list[str], known: tuple, missing: dict) -> list:
     """What `foreign` shows untranslated on each page, as lines; each msgid is
-    also noted in missing[language][msgid] with the pages showing it. `known`:
-    the catalogues, the stored text and the schema's."""
-    catalogues, stored, schema = known
+    also noted in missing[kind][language][msgid] with the pages showing it,
+    kind "ours" or "third-party" (a library's string). `known`: the
+    catalogues, the stored text, the schema's and our msgids."""
+    catalogues, stored, schema, ours = known
     problems = []
     for url in urls:
         where = f"{foreign.role} {path_of(url)} [{foreign.language}]"
@@ -189,16 +92,20 @@ def compare(english: TextWalker, foreign: TextWalker, urls: list[str], known: tu
             problems.append(f'{where}: <html lang="{foreign.langs[url]}">')
         data = stored | (schema if urlsplit(url).path == reverse("api-docs") else set())
         for segment, msgid in catalogues.untranslated(english.texts[url], foreign.texts[url], foreign.language, data):
-            problems.append(f"{where}: {segment!r}" + ("" if segment == msgid else f" (msgid {msgid!r})"))
-            missing.setdefault(foreign.language, {}).setdefault(msgid, []).append(f"{foreign.role} {path_of(url)}")
+            kind = "ours" if msgid in ours else "third-party"
+            line = f"{where}: {segment!r}" + ("" if segment == msgid else f" (msgid {msgid!r})")
+            problems.append(line if kind == "ours" else f"{line} [a library's string]")
+            pages = missing.setdefault(kind, {}).setdefault(foreign.language, {}).setdefault(msgid, [])
+            pages.append(f"{foreign.role} {path_of(url)}")
     return problems
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_role_in_every_language(browser, live_server, demo):  # noqa: F811
-    known = (Catalogues.load(), stored_text(), schema_text())
-    problems, counts, missing, started = [], {}, {}, time.monotonic()
+def test_every_page_of_every_role_in_every_language(browser, live_server, demo, looked_up):  # noqa: F811
+    catalogues = Catalogues.load()
+    known = (catalogues, stored_text(), schema_text())
+    problems, counts, walks, started = [], {}, [], time.monotonic()
     for role in LOGINS:
         english = TextWalker(browser, live_server, role, ENGLISH)
         context, page = english.open()
@@ -211,10 +118,24 @@ def test_every_page_of_every_role_in_every_language(browser, live_server, demo):
             for url in urls:
                 foreign.visit(page, url)
             context.close()
-            problems += foreign.problems + compare(english, foreign, urls, known, missing)
+            problems += foreign.problems
+            walks.append((english, foreign, urls))
         counts[role] = len(urls)
+    in_scripts = {msgid for _e, foreign, _u in walks for msgid in foreign.msgids}
+    catalogues.looked_up = set(looked_up) | in_scripts
+    catalogues.runtime = runtime_of(looked_up)
+    # Marked in our code, used, and in no .po file yet (makemessages has not seen them), whether shown or not.
+    extracted = {msgid for entries in catalogues.languages.values() for msgid in entries}
+    unextracted = in_our_source(catalogues.looked_up - extracted)
+    missing: dict = {}
+    known = (*known, extracted | unextracted)
+    for english, foreign, urls in walks:
+        problems += compare(english, foreign, urls, known, missing)
     # For whoever tops up the catalogues: per language, each msgid and the pages showing it in English.
-    report = {"seconds": round(time.monotonic() - started), "pages": counts, "untranslated": missing}
+    report = {"seconds": round(time.monotonic() - started), "pages": counts, "untranslated": missing.get("ours", {})}
+    report["untranslated, a library's"] = missing.get("third-party", {})
+    report["looked up"] = {"server": len(looked_up), "tablet scripts": len(in_scripts)}
+    report["looked up"]["ours, in no catalogue"] = sorted(m for m in unextracted if distinctive(m))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     assert all(count >= 3 for count in counts.values()), counts
@@ -308,3 +229,9 @@ def test_a_marked_string_left_in_english_is_reported_and_data_is_not(tmp_path):
         "Alles synchronisiert. Letzte Synchronisierung 14:05 CET.",
     }
     assert catalogues.untranslated(english, german, "de", stored) == []
+    # A string marked today, in no catalogue yet, is found once the product is seen looking it up.
+    english, german = english | {"Consent KPIs"}, german | {"Consent KPIs"}
+    assert catalogues.untranslated(english, german, "de", stored) == []
+    catalogues = Catalogues.load(tmp_path)
+    catalogues.looked_up = {"Consent KPIs"}
+    assert catalogues.untranslated(english, german, "de", stored) == [("Consent KPIs", "Consent KPIs")]

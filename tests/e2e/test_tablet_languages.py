@@ -32,10 +32,10 @@ TRANSLATED = {
 PANELS = ("checklist", "readiness", "runbooks", "consent")
 SYNCED = """() => { const status = document.getElementById("sync-status");
   return status !== null && status.dataset.waiting !== undefined && !document.querySelector("[data-loading]"); }"""
-# Elements whose content is cut or sticks out of them: text clipped by a box too narrow for it.
+# Boxes of text (not inline) whose words are wider than they are: clipped, or sticking out.
 OVERFLOWING = """(panel) => Array.from(document.querySelectorAll(`#${panel} *, .tabs *, .sync-bar *, header *`))
   .filter((el) => el.checkVisibility() && el.children.length === 0 && el.textContent.trim()
-    && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible")
+    && getComputedStyle(el).display !== "inline" && el.scrollWidth > el.clientWidth + 1)
   .map((el) => el.textContent.trim().slice(0, 60))"""
 
 

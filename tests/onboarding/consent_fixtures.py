@@ -8,8 +8,8 @@ import uuid
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from onboarding import document_services
 from installer_ops.roles import Role
+from onboarding import document_services
 from tests.factories import GeographyFactory, InstallerFactory, PodFactory, UserFactory
 
 FLOW_V1 = """# Consent at the customer's site
