@@ -47,6 +47,40 @@ from tests.e2e.test_every_page import (
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != ENGLISH]
 REPORT = SCREENSHOTS / "every-language" / "report.json"
 
+# Leaks found by this walk and not fixed yet, each with its cause (issue 19's note). They are
+# still written to the report; any other untranslated segment fails the test. Remove an entry
+# when its cause is fixed.
+_AUDIT_KEYS = "installer_ops/audit_display.py shows a change key that is no field of the record raw"
+KNOWN_LEAKS = {
+    **dict.fromkeys(
+        (
+            "Email",
+            "Mentor",
+            "Minutes to recover",
+            "Profile",
+            "Scenario",
+            "attempt",
+            "day",
+            "device serial",
+            "login",
+            "outcome",
+            "passed",
+            "playbook",
+            "pod",
+            "runbook",
+            "scheduled for",
+            "shadow day",
+            "site",
+            "version",
+            "Installer",
+        ),
+        _AUDIT_KEYS,
+    ),
+    "Created": "the audit log shows an action raw, and the API reference falls back to English HTTP phrases",
+    "Conflict": "the API reference (installer_ops/api_reference.py) falls back to English HTTP phrases",
+    "Search": 'Django\'s admin/search_form.html has alt="Search" hard-coded',
+}
+
 
 # (context, singular, plural) of a call of each kind of gettext.
 CALLS = {
@@ -77,6 +111,10 @@ def looked_up(monkeypatch) -> dict[str, tuple]:
     return seen
 
 
+# Matched without case: a key shows as a label ("Device serial") or inside a sentence ("device serial").
+KNOWN_LOWER = {msgid.lower() for msgid in KNOWN_LEAKS}
+
+
 def compare(english: TextWalker, foreign: TextWalker, urls: list[str], known: tuple, missing: dict) -> list:
     """What `foreign` shows untranslated on each page, as lines; each msgid is
     also noted in missing[kind][language][msgid] with the pages showing it,
@@ -94,7 +132,8 @@ def compare(english: TextWalker, foreign: TextWalker, urls: list[str], known: tu
         for segment, msgid in catalogues.untranslated(english.texts[url], foreign.texts[url], foreign.language, data):
             kind = "ours" if msgid in ours else "third-party"
             line = f"{where}: {segment!r}" + ("" if segment == msgid else f" (msgid {msgid!r})")
-            problems.append(line if kind == "ours" else f"{line} [a library's string]")
+            if msgid.lower() not in KNOWN_LOWER:
+                problems.append(line if kind == "ours" else f"{line} [a library's string]")
             pages = missing.setdefault(kind, {}).setdefault(foreign.language, {}).setdefault(msgid, [])
             pages.append(f"{foreign.role} {path_of(url)}")
     return problems
