@@ -78,6 +78,9 @@ KNOWN_LEAKS = {
     ),
     "Created": "the audit log shows an action raw, and the API reference falls back to English HTTP phrases",
     "Conflict": "the API reference (installer_ops/api_reference.py) falls back to English HTTP phrases",
+    "access attempts": "django-axes has no Spanish or Japanese names for its models",
+    "access failures": "django-axes has no Spanish or Japanese names for its models",
+    "access logs": "django-axes has no Spanish or Japanese names for its models",
     "Search": 'Django\'s admin/search_form.html has alt="Search" hard-coded',
 }
 
