@@ -327,9 +327,13 @@ class ReminderLog(models.Model):
     hold however often the job runs; `delivered_at` stays empty until the mail
     server took the message, so a failed send is sent by the next run."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reminders")
-    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("enrollment")
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+", verbose_name=_("module"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     sent_on = models.DateField(_("sent on"))
     line = models.TextField(_("line"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

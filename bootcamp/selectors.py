@@ -264,13 +264,18 @@ def _waiting_for_signoff(item_rows: list[dict]) -> bool:
     )
 
 
-def enrollment_states(enrollments: list[Enrollment]) -> list[dict]:
+def enrollment_states(
+    enrollments: list[Enrollment], outlines: dict[int, list[ModuleOutline]] | None = None
+) -> list[dict]:
     """The read shape of enrollments (docs/architecture.md, API surface) in four
     queries whatever their number: modules, items, item states, and the photos
-    of the checks that need one (that last none while no such item is checked)."""
+    of the checks that need one (that last none while no such item is checked).
+    `outlines` the caller has already read (the sync) spare the first two."""
     if not enrollments:
         return []
-    outlines = version_outlines({e.cohort.program_version_id for e in enrollments})
+    versions = {e.cohort.program_version_id for e in enrollments}
+    if outlines is None or not versions <= outlines.keys():
+        outlines = version_outlines(versions)
     states = {
         (s.enrollment_id, s.item_id): s for s in ItemState.objects.filter(enrollment__in=[e.pk for e in enrollments])
     }

@@ -24,7 +24,8 @@ class ItemEvents:
     def apply(self, *, actor, device_id, events, received_at) -> KindOutcome:
         outcome = services.item_events_apply(actor=actor, device_id=device_id, events=events, received_at=received_at)
         enrollments = list(selectors.enrollments_visible_to(actor).filter(pk__in=outcome.enrollment_ids))
-        return KindOutcome(results=outcome.results, answer={"enrollments": selectors.enrollment_states(enrollments)})
+        states = selectors.enrollment_states(enrollments, outlines=outcome.outlines)
+        return KindOutcome(results=outcome.results, answer={"enrollments": states})
 
 
 class FieldSignoffs:

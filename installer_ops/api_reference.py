@@ -12,6 +12,7 @@ import http
 from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .api_schema_nodes import (
     COMPONENT_PREFIX,
@@ -37,6 +38,24 @@ BODY_DEPTH = 2
 ANSWER_DEPTH = 0
 COMPONENT_DEPTH = 1
 LIST_PARAMETERS = ("page", "page_size", "search", "ordering")
+# An answer the schema does not describe is named by its status; these are the
+# statuses the API answers with (Python's own phrases are English only).
+STATUS_PHRASES = {
+    200: pgettext_lazy("HTTP status", "OK"),
+    201: pgettext_lazy("HTTP status", "Created"),
+    202: pgettext_lazy("HTTP status", "Accepted"),
+    204: pgettext_lazy("HTTP status", "No Content"),
+    400: pgettext_lazy("HTTP status", "Bad Request"),
+    401: pgettext_lazy("HTTP status", "Unauthorized"),
+    403: pgettext_lazy("HTTP status", "Forbidden"),
+    404: pgettext_lazy("HTTP status", "Not Found"),
+    405: pgettext_lazy("HTTP status", "Method Not Allowed"),
+    409: pgettext_lazy("HTTP status", "Conflict"),
+    413: pgettext_lazy("HTTP status", "Content Too Large"),
+    415: pgettext_lazy("HTTP status", "Unsupported Media Type"),
+    429: pgettext_lazy("HTTP status", "Too Many Requests"),
+    503: pgettext_lazy("HTTP status", "Service Unavailable"),
+}
 
 
 @dataclass(frozen=True)
@@ -154,7 +173,8 @@ def _answer(status: str, raw: dict, reader: SchemaReader) -> Answer:
     description = plain_text(raw.get("description", ""))
     if not description:
         try:
-            description = http.HTTPStatus(int(status)).phrase
+            code = int(status)
+            description = str(STATUS_PHRASES[code]) if code in STATUS_PHRASES else http.HTTPStatus(code).phrase
         except ValueError:
             description = ""
     return Answer(status, description, types, node)

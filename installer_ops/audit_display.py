@@ -15,8 +15,9 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from .audit_words import action_label, key_label, key_word, object_label
 
 # What the services record about an installer under a name that is not one of its
 # fields, and the records those ids are (onboarding/services.py: a kit's profile
@@ -29,6 +30,9 @@ ABOUT_AN_INSTALLER = {
     "playbook": "onboarding.DocumentVersion",
     "version": "onboarding.DocumentVersion",  # the copy acknowledged (kit_acknowledge)
 }
+# Keys recorded about an installer whose values are another record's choices
+# (record drill: the outcome "passed"), read as that field shows them.
+CHOICES_OF = {"outcome": ("onboarding", "OutageDrill", "outcome")}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 EMPTY = "—"
@@ -54,6 +58,15 @@ def _field(model, name: str):
         return None
 
 
+def _shown_as(model, name: str, field):
+    """The field whose choices read the value: its own, else the one it borrows."""
+    about_an_installer = model is not None and model._meta.label_lower == "installer_ops.installer"
+    if field is None and about_an_installer and name in CHOICES_OF:
+        app, model_name, field_name = CHOICES_OF[name]
+        return apps.get_model(app, model_name)._meta.get_field(field_name)
+    return field
+
+
 def _related_model(model, name: str, field):
     """The model whose ids a change stores: a foreign key's or a many-to-many's."""
     if field is not None:
@@ -70,23 +83,27 @@ def _is_pair(entry, value) -> bool:
 
 def read_changes(entries) -> None:
     """Give each entry `change_lines`: {field, before, after} for a change,
-    {field, value} for a recorded value, all as text. One query per kind of
-    record named by id on the page, whatever the number of entries."""
+    {field, value} for a recorded value, all as text, and its action and kind
+    of record in the reader's language. One query per kind of record named by
+    id on the page, whatever the number of entries."""
     entries = list(entries)
     names = _names(entries)
     for entry in entries:
         model = _model(entry.object_type)
+        entry.action_label = action_label(entry.action)
+        entry.object_label = object_label(model, entry.object_type)
         lines = []
         for name, value in sorted((entry.changes or {}).items()):
             field = _field(model, name)
             related = _related_model(model, name, field)
-            line = {"field": _label(field, name)}
+            line = {"field": key_label(field, name)}
+            reader = _shown_as(model, name, field)
             if _is_pair(entry, value):
                 line.update(
-                    before=_shown(field, related, value[0], names), after=_shown(field, related, value[1], names)
+                    before=_shown(reader, related, value[0], names), after=_shown(reader, related, value[1], names)
                 )
             else:
-                line["value"] = _shown(field, related, value, names)
+                line["value"] = _shown(reader, related, value, names)
             lines.append(line)
         entry.change_lines = lines
 
@@ -112,12 +129,6 @@ def _names(entries) -> dict:
     }
 
 
-def _label(field, name: str) -> str:
-    if field is not None and getattr(field, "verbose_name", None):
-        return capfirst(field.verbose_name)
-    return capfirst(name.replace("_", " "))
-
-
 def _shown(field, related, value, names: dict) -> str:
     if value is None or value in ("", [], {}):
         return EMPTY
@@ -128,7 +139,7 @@ def _shown(field, related, value, names: dict) -> str:
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, dict):
-        return ", ".join(f"{key.replace('_', ' ')} {_shown(None, None, item, names)}" for key, item in value.items())
+        return ", ".join(f"{key_word(key)} {_shown(None, None, item, names)}" for key, item in value.items())
     if isinstance(value, list):
         return ", ".join(_shown(field, related, item, names) for item in value)
     if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from . import policies
 from .audit_apis import AuditEntryFilter
 from .audit_display import read_changes
+from .audit_words import action_choices, record_type_choices
 from .models import AuditEntry
 from .roles import Role
 from .views import role_required
@@ -32,11 +33,18 @@ LABELS = {
 }
 
 
-def _page_form(form) -> None:
-    """The API's filter form as a page shows it: plain labels, and times as
-    text so that a time of day in the query string survives a round trip."""
+def _page_form(form, query) -> None:
+    """The API's filter form as a page shows it: plain labels, the kinds of
+    record and the actions to pick by their names in the reader's language
+    (the values stay those stored), and times as text so that a time of day
+    in the query string survives a round trip."""
     for name, label in LABELS.items():
         form.fields[name].label = label
+    any_value = [("", _("Any"))]
+    form.fields["object_type"].widget = forms.Select(
+        choices=any_value + record_type_choices(query.get("object_type", ""))
+    )
+    form.fields["action"].widget = forms.Select(choices=any_value + action_choices(query.get("action", "")))
     for name in ("since", "until"):
         form.fields[name].widget = forms.TextInput(attrs={"placeholder": TIME_HINT})
     form.fields["actor"].widget = forms.NumberInput(attrs={"min": 1, "step": 1})
@@ -51,7 +59,7 @@ def audit_log(request):
         raise PermissionDenied(_("Only administrators read the audit log."))
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
     filterset = AuditEntryFilter(request.GET, queryset=entries)
-    _page_form(filterset.form)
+    _page_form(filterset.form, request.GET)
     valid = filterset.is_valid()
     # The filters that hold a value, for the pages' and the export's links.
     query = QueryDict(mutable=True)

@@ -17,9 +17,12 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, OSError)
 
 
-def publish(task, *args, **kwargs) -> bool:
+def publish(task, *args, _queue: str | None = None, **kwargs) -> bool:
     """Send `task`; True if the broker took it, False (logged) if it is unreachable.
-    Fire and forget: the database records the work, so no result is kept."""
+    Fire and forget: the database records the work, so no result is kept.
+    `_queue`: a queue other than the default (a task's follow-ups go where
+    the task itself was sent)."""
+    options = {"queue": _queue} if _queue else {}
     try:
         if task.app.conf.task_always_eager:
             # Tasks run here (no broker configured, the embedded default): no
@@ -37,7 +40,9 @@ def publish(task, *args, **kwargs) -> bool:
         # not hang on a dead broker (the defaults retry for 6 to 19 s).
         with task.app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2)
-            task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False, ignore_result=True)
+            task.apply_async(
+                args=args, kwargs=kwargs, connection=connection, retry=False, ignore_result=True, **options
+            )
     except BROKER_ERRORS as exc:
         logger.warning("Broker unreachable, %s not sent (the sweep will send it): %s", task.name, exc)
         return False

@@ -210,12 +210,36 @@ class Scopes:
         return Scope.ORG, start, 0, tuple(row[7:])
 
 
-def scope_passes(scopes: list[str]) -> list[Scopes]:
+@dataclass(frozen=True)
+class NamedScopes(Scopes):
+    """The same passes for the in-database rebuild (kpis/in_database.py):
+    the scope comes out as two columns, its name and its id, so that the
+    grouped row is already a snapshot's key."""
+
+    @property
+    def select(self) -> str:
+        if self.scope is None:
+            return (
+                "CASE WHEN GROUPING(pod.id) = 0 THEN 'pod' WHEN GROUPING(pod.vertical_id) = 0 THEN 'vertical' "
+                "WHEN GROUPING(pod.geography_id) = 0 THEN 'geography' ELSE 'org' END, "
+                "CASE WHEN GROUPING(pod.id) = 0 THEN pod.id WHEN GROUPING(pod.vertical_id) = 0 THEN pod.vertical_id "
+                "WHEN GROUPING(pod.geography_id) = 0 THEN pod.geography_id ELSE 0 END"
+            )
+        return f"'{self.scope}', {SCOPE_COLUMN[self.scope]}"
+
+    @property
+    def group(self) -> str:
+        if self.scope is None or self.scope == Scope.ORG:
+            return super().group
+        return f"GROUP BY 1, {SCOPE_COLUMN[self.scope]}"
+
+
+def scope_passes(scopes: list[str], kind: type[Scopes] = Scopes) -> list[Scopes]:
     """One GROUPING SETS pass for the field levels on PostgreSQL (and one
     for cohorts); one pass per level elsewhere."""
     if vendor() == "postgresql" and set(FIELD_SCOPES) <= set(scopes):
-        return [Scopes(None)] + [Scopes(scope) for scope in scopes if scope not in FIELD_SCOPES]
-    return [Scopes(scope) for scope in scopes]
+        return [kind(None)] + [kind(scope) for scope in scopes if scope not in FIELD_SCOPES]
+    return [kind(scope) for scope in scopes]
 
 
 def grouped(build, scopes: list[str]) -> list[tuple]:

@@ -12,21 +12,30 @@ from .first_time_kpis import FIRST_VISITS_TABLE
 from .periods import Period
 from .tables import T_CONSENT_RECORD, T_INSTALL, T_POD, T_VISIT
 
+CONSENT_TABLE = "kpi_consent_installs"
 
-def consent_completion(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
-    """Installs with at least one complete, current consent record, over the
-    installs first visited in the period; `no_record` counts those with no
-    record at all (the others have only incomplete or outdated ones)."""
+
+def consent_by_install_sql() -> str:
+    """One row per install id named by a record (several records count once):
+    whether one of them is complete and current."""
+    return f"""
+        SELECT install_ref, MAX(CASE WHEN complete AND NOT superseded THEN 1 ELSE 0 END) AS ok
+        FROM {T_CONSENT_RECORD} GROUP BY install_ref"""  # noqa: S608
+
+
+def consent_query(periods: list[Period], ctx: Context):
+    """build(Scopes) -> installs with a complete, current record; installs first visited; those with no record."""
     ps = periodise(periods, "f.first_at", dates=False)
     if vendor() == "postgresql" and ctx.prepared:
         # kpis_compute ranked the visits once into a temporary table (kpis/first_time_kpis.py).
         firsts = f"f AS (SELECT install_id, first_at FROM {FIRST_VISITS_TABLE})"  # noqa: S608
     else:
         firsts = f"f AS (SELECT install_id, MIN(visited_at) AS first_at FROM {T_VISIT} GROUP BY install_id)"  # noqa: S608
-    # One row per install id named by a record, so that several records count once.
-    consent = f"""consent AS (
-        SELECT install_ref, MAX(CASE WHEN complete AND NOT superseded THEN 1 ELSE 0 END) AS ok
-        FROM {T_CONSENT_RECORD} GROUP BY install_ref)"""  # noqa: S608
+    if vendor() == "postgresql" and ctx.prepared:
+        # kpis_compute gathered the records per install once for every grain.
+        consent = f"consent AS (SELECT install_ref, ok FROM {CONSENT_TABLE})"  # noqa: S608 - our table
+    else:
+        consent = f"consent AS ({consent_by_install_sql()})"
 
     def build(sc):
         return (
@@ -46,9 +55,16 @@ def consent_completion(periods: list[Period], scopes: list[str], ctx: Context) -
             ps.params(),
         )
 
+    return build
+
+
+def consent_completion(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    """Installs with at least one complete, current consent record, over the
+    installs first visited in the period; `no_record` counts those with no
+    record at all (the others have only incomplete or outdated ones)."""
     return {
         (scope, start, sid): Figure(consented, installs, details={"no_record": no_record})
-        for scope, start, sid, (consented, installs, no_record) in grouped(build, scopes)
+        for scope, start, sid, (consented, installs, no_record) in grouped(consent_query(periods, ctx), scopes)
     }
 
 

@@ -32,7 +32,8 @@ from .periods import Period
 from .tables import T_AUDIT, T_INCIDENT, T_INSTALLER, T_NODE, T_POD, T_PROMOTION
 
 
-def audit_pass_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+def audit_query(periods: list[Period]):
+    """build(Scopes) -> the grouped statement: passed, held."""
     ps = periodise(periods, "a.audited_on", dates=True)
 
     def build(sc):
@@ -49,12 +50,20 @@ def audit_pass_rate(periods: list[Period], scopes: list[str], ctx: Context) -> d
             ps.params(),
         )  # noqa: S608 - table and column names are ours; values are parameters
 
-    return {(scope, start, sid): Figure(passed, held) for scope, start, sid, (passed, held) in grouped(build, scopes)}
+    return build
 
 
-def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
-    """Headcount on the first and on the last day of each period: employed on
-    day d means hired on or before d and not yet left (left_on after d)."""
+def audit_pass_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    return {
+        (scope, start, sid): Figure(passed, held)
+        for scope, start, sid, (passed, held) in grouped(audit_query(periods), scopes)
+    }
+
+
+def headcounts_query(periods: list[Period]):
+    """build(Scopes) -> headcount on the first and on the last day of each
+    period: employed on day d means hired on or before d and not yet left
+    (left_on after d)."""
     rows, params = [], []
     for period in periods:
         rows.append("(%s, %s, %s)")
@@ -77,10 +86,15 @@ def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
             params,
         )  # noqa: S608
 
-    return {(scope, start, sid): counts for scope, start, sid, counts in grouped(build, scopes)}
+    return build
 
 
-def churn(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+def _headcounts(periods: list[Period], scopes: list[str]) -> dict:
+    return {(scope, start, sid): counts for scope, start, sid, counts in grouped(headcounts_query(periods), scopes)}
+
+
+def separations_query(periods: list[Period]):
+    """build(Scopes) -> installers who left in the period, and how many of them voluntarily."""
     ps = periodise(periods, "i.left_on", dates=True)
 
     def build(sc):
@@ -96,7 +110,13 @@ def churn(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
             ps.params(),
         )  # noqa: S608
 
-    separations = {(scope, start, sid): values for scope, start, sid, values in grouped(build, scopes)}
+    return build
+
+
+def churn(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    separations = {
+        (scope, start, sid): values for scope, start, sid, values in grouped(separations_query(periods), scopes)
+    }
     figures = {}
     if ctx.headcounts is None:
         ctx.headcounts = _headcounts(periods, scopes)
@@ -129,7 +149,8 @@ def churn(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
     return figures
 
 
-def promotion_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+def promotions_query(periods: list[Period]):
+    """build(Scopes) -> promotions taking effect in the period."""
     ps = periodise(periods, "pr.effective_on", dates=True)
 
     def build(sc):
@@ -146,7 +167,11 @@ def promotion_rate(periods: list[Period], scopes: list[str], ctx: Context) -> di
             ps.params(),
         )  # noqa: S608
 
-    promotions = {(scope, start, sid): n for scope, start, sid, (n,) in grouped(build, scopes)}
+    return build
+
+
+def promotion_rate(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    promotions = {(scope, start, sid): n for scope, start, sid, (n,) in grouped(promotions_query(periods), scopes)}
     figures = {}
     if ctx.headcounts is None:
         ctx.headcounts = _headcounts(periods, scopes)
@@ -164,10 +189,9 @@ def promotion_rate(periods: list[Period], scopes: list[str], ctx: Context) -> di
 UNIT = {Grain.WEEK: "1 week", Grain.MONTH: "1 month", Grain.QUARTER: "3 months"}
 
 
-def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
-    """Mean hours from detection to restoration over incidents resolved in
-    the period; median and 90th percentile beside it; incidents still open at
-    the period's end counted with the age of the oldest."""
+def resolved_query(periods: list[Period]):
+    """build(Scopes) -> incidents resolved in the period: the sum of their
+    hours, their count, median and 90th percentile (PostgreSQL)."""
     hours = hours_sql("inc.resolved_at", "inc.opened_at")
     ps = periodise(periods, "inc.resolved_at", dates=False)
     if vendor() == "postgresql":
@@ -189,8 +213,16 @@ def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
             ps.params(),
         )  # noqa: S608
 
+    return build
+
+
+def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
+    """Mean hours from detection to restoration over incidents resolved in
+    the period; median and 90th percentile beside it; incidents still open at
+    the period's end counted with the age of the oldest."""
+    hours = hours_sql("inc.resolved_at", "inc.opened_at")
     figures = {}
-    for scope, start, sid, (total, count, median, p90) in grouped(build, scopes):
+    for scope, start, sid, (total, count, median, p90) in grouped(resolved_query(periods), scopes):
         figures[(scope, start, sid)] = Figure(
             float(total), count, details={"median_hours": median, "p90_hours": p90, "resolved": count}
         )
@@ -199,7 +231,7 @@ def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
         for scope in scopes:
             _sqlite_percentiles(figures, cte, params, hours, scope)
     ends = {p.start: p.end_at() for p in periods}
-    for scope, start, sid, (count, oldest) in grouped(lambda sc: _open_at_end_sql(periods, sc), scopes):
+    for scope, start, sid, (count, oldest) in grouped(lambda sc: open_at_end_sql(periods, sc), scopes):
         if isinstance(oldest, str):  # SQLite returns the stored text (UTC)
             oldest = datetime.datetime.fromisoformat(oldest).replace(tzinfo=datetime.UTC)
         figure = figures.setdefault((scope, start, sid), Figure(details=mttr_empty_details()))
@@ -214,7 +246,7 @@ def mttr(periods: list[Period], scopes: list[str], ctx: Context) -> dict:
     return figures
 
 
-def _open_at_end_sql(periods: list[Period], sc: Scopes) -> tuple[str, list]:
+def open_at_end_sql(periods: list[Period], sc: Scopes) -> tuple[str, list]:
     """Incidents open at each period's end, with the oldest opened_at."""
     if vendor() == "postgresql":
         # Each incident yields the period ends it spans (few: most last hours),

@@ -15,10 +15,21 @@ def shown(kpi: str, value: float) -> float:
 
 
 def format_value(kpi: str, value) -> str:
-    # Templates pass "" for a missing snapshot's value: that is "no value" too.
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
-        return "—"
-    return f"{shown(kpi, value):.1f} {unit_symbol(kpi)}"
+    return value_formatter(kpi)(value)
+
+
+def value_formatter(kpi: str):
+    """format_value for one KPI, its unit's symbol translated once: a
+    breakdown formats some 200 values of each KPI."""
+    symbol = unit_symbol(kpi)
+
+    def formatted(value) -> str:
+        # Templates pass "" for a missing snapshot's value: that is "no value" too.
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+            return "—"
+        return f"{shown(kpi, value):.1f} {symbol}"
+
+    return formatted
 
 
 def change_between(kpi: str, now, before) -> float | None:

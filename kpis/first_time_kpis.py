@@ -23,23 +23,27 @@ NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 FIRST_VISITS_TABLE = "kpi_first_visits"
 
 
-def first_visits_sql() -> str:
-    """Each install's first visit and the one after it, in one pass over the visits (PostgreSQL)."""
+def first_visits_sql(within: bool = False) -> str:
+    """Each install's first visit and the one after it, in one pass over the
+    visits (PostgreSQL). `within`: only the installs with a visit in [%s, %s)
+    (two parameters): an install first visited in that span has one, so a
+    refresh of a few periods ranks a few installs' visits, not all."""
+    narrowed = (
+        f"WHERE install_id IN (SELECT install_id FROM {T_VISIT} WHERE visited_at >= %s AND visited_at < %s)"
+        if within
+        else ""
+    )
     return f"""
         SELECT install_id, visited_at AS first_at, outcome AS first_outcome, next_at FROM (
             SELECT install_id, visited_at, outcome,
                    row_number() OVER w AS rn, lead(visited_at) OVER w AS next_at
-            FROM {T_VISIT} WINDOW w AS (PARTITION BY install_id ORDER BY visited_at)
+            FROM {T_VISIT} {narrowed} WINDOW w AS (PARTITION BY install_id ORDER BY visited_at)
         ) ranked WHERE rn = 1
-    """
+    """  # noqa: S608
 
 
-def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *, newcomers: bool = False) -> dict:
-    """Installs whose first visit succeeded and had no further visit within
-    the revisit window, over installs whose first visit fell in the period.
-    Installs whose window is still open count, and make the figure provisional.
-    `newcomers`: only installs first visited in their installer's first
-    NEWCOMER_DAYS in the field, counted from the installer's first clearance."""
+def first_time_query(periods: list[Period], ctx: Context, *, newcomers: bool = False):
+    """build(Scopes) -> successes, installs first visited, installs whose window is still open."""
     now = ctx.now
     prepared = ctx.prepared
     window = datetime.timedelta(days=settings.FIRST_TIME_REVISIT_DAYS)
@@ -109,7 +113,17 @@ def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *
             params,
         )  # noqa: S608
 
+    return build
+
+
+def first_time_success(periods: list[Period], scopes: list[str], ctx: Context, *, newcomers: bool = False) -> dict:
+    """Installs whose first visit succeeded and had no further visit within
+    the revisit window, over installs whose first visit fell in the period.
+    Installs whose window is still open count, and make the figure provisional.
+    `newcomers`: only installs first visited in their installer's first
+    NEWCOMER_DAYS in the field, counted from the installer's first clearance."""
     figures = {}
+    build = first_time_query(periods, ctx, newcomers=newcomers)
     for scope, start, sid, (successes, installs, provisional) in grouped(build, scopes):
         figures[(scope, start, sid)] = Figure(
             successes,

@@ -173,8 +173,10 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    # (earliest, latest) date touched by field rows: the KPI periods to recompute.
+    # (earliest, latest) date touched by field rows, and the days themselves:
+    # the KPI periods to recompute are those holding one of the days.
     touched: tuple[datetime.date, datetime.date] | None = None
+    days: set = field(default_factory=set)
     # The recomputes requested for them (one per ten years at most); job is the first.
     jobs: list = field(default_factory=list)
     job: object = None
@@ -182,6 +184,17 @@ class ImportReport:
     def touch(self, day: datetime.date) -> None:
         low, high = self.touched or (day, day)
         self.touched = (min(low, day), max(high, day))
+        self.days.add(day)
+
+    def touch_span(self, low: datetime.date, high: datetime.date) -> None:
+        """Every period between two days: a day a week apart reaches every
+        week, and so every month and quarter (an incident open across them
+        is counted at each period's end)."""
+        day = low
+        while day < high:
+            self.touch(day)
+            day += datetime.timedelta(days=7)
+        self.touch(high)
 
 
 class Rows:

@@ -22,8 +22,13 @@ def validate_rows(parsed: dict[str, Rows]) -> dict:
 
     pods = set(Pod.objects.values_list("code", flat=True))
     installers = set(Installer.objects.values_list("employee_id", flat=True))
-    node_serials = set(Node.objects.values_list("serial", flat=True))
-    install_ids = set(Install.objects.values_list("external_id", flat=True))
+    # Only the nodes and installs the files name: at a million installs,
+    # loading every id would cost an import of ten rows seconds.
+    node_serials = existing(Node, "serial", {row.get("serial") for _, row in rows("nodes.csv")})
+    node_serials |= existing(Node, "serial", {row.get("node_serial") for _, row in rows("incidents.csv")})
+    install_ids = existing(
+        Install, "external_id", {row.get("install_id") for _, row in [*rows("installs.csv"), *rows("visits.csv")]}
+    )
 
     # pods.csv
     plan["pods"], seen = [], {}
@@ -271,3 +276,13 @@ def _new_code_problem(value: str, model, known: set[str]) -> str | None:
         return f"makes a code longer than {limit} characters; name an existing one by its code"
     known.update({value.lower(), code})
     return None
+
+
+def existing(model, field: str, named) -> set:
+    """The values of `field` among `named` that rows of `model` hold, asked in chunks (SQLite's parameter limit)."""
+    named = sorted(value for value in named if value)
+    found = set()
+    for start in range(0, len(named), 1000):
+        chunk = named[start : start + 1000]
+        found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
+    return found

@@ -3,6 +3,7 @@ transaction. Organisation rows go through the organisation's services (whose
 rules then apply to imports too; a refusal becomes an error of the row);
 field rows are written as set-based upserts keyed by their ids."""
 
+import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from installer_ops.models import Geography, Installer, Level, Pod, Promotion, Ve
 from .import_format import ImportRefused, ImportReport, RowError
 from .import_hiring_writes import write_hiring
 from .models import Audit, Incident, Install, Node, Visit
+from .periods import kpi_zone
 
 
 @transaction.atomic
@@ -48,7 +50,7 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
             for r in plan.get("nodes", [])
         ],
     )
-    _upsert(
+    install_changes = _upsert(
         report,
         "installs",
         Install,
@@ -64,7 +66,9 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
             for r in plan.get("installs", [])
         ],
     )
-    install_pks = dict(Install.objects.values_list("external_id", "pk"))
+    install_pks = _pks(Install, "external_id", {r["install"] for r in plan.get("visits", [])})
+    # An install moved to another pod moves its first visit's figures.
+    moved_installs = {old.pk for old, new in install_changes if old is not None and old.pod_id != new.pod_id}
     _upsert(
         report,
         "visits",
@@ -76,8 +80,8 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
             for r in plan.get("visits", [])
         ],
     )
-    node_pks = dict(Node.objects.values_list("serial", "pk"))
-    _upsert(
+    node_pks = _pks(Node, "serial", {r["node"] for r in plan.get("incidents", [])})
+    incident_changes = _upsert(
         report,
         "incidents",
         Incident,
@@ -95,8 +99,9 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
         ],
     )
     # A file without the consent_record column leaves its audits' consent records as they are.
+    audit_changes = []
     for with_consent in (False, True):
-        _upsert(
+        audit_changes += _upsert(
             report,
             "audits",
             Audit,
@@ -118,12 +123,13 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
         )
     for r in plan.get("nodes", []):
         report.touch(r["installed_on"])
-    for r in plan.get("visits", []):
-        report.touch(r["visited_at"].date())
-    for r in plan.get("incidents", []):
-        report.touch((r["resolved_at"] or r["opened_at"]).date())
-    for r in plan.get("audits", []):
-        report.touch(r["audited_on"])
+    _touch_visits(report, {install_pks[r["install"]] for r in plan.get("visits", [])} | moved_installs)
+    for old, new in incident_changes:
+        for incident in filter(None, (old, new)):
+            report.touch_span(_local_day(incident.opened_at), _local_day(incident.resolved_at or timezone.now()))
+    for old, new in audit_changes:
+        for audit in filter(None, (old, new)):
+            report.touch(audit.audited_on)
     # One entry per run, in the run's transaction; the organisation's
     # services have written their own entries for each person and pod.
     audit_record_event(
@@ -143,9 +149,10 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
 
 def _upsert(report, label, model, keys, fields, objects):
     """Insert new rows and update changed ones in set-based statements; rows
-    that are identical are counted as unchanged and not written."""
+    that are identical are counted as unchanged and not written. Returns
+    (stored row before, row written) for each row written (None before: new)."""
     if not objects:
-        return
+        return []
     key_of = {k: (k + "_id" if model._meta.get_field(k).is_relation else k) for k in keys}
     attr_of = {f: (f + "_id" if model._meta.get_field(f).is_relation else f) for f in fields}
 
@@ -157,19 +164,22 @@ def _upsert(report, label, model, keys, fields, objects):
     lookup = {f"{key_of[keys[0]]}__in": {getattr(o, key_of[keys[0]]) for o in objects}}
     for row in model.objects.filter(**lookup):
         existing[key(row)] = row
-    new, changed = [], []
+    new, changed, written = [], [], []
     for obj in objects:
         current = existing.get(key(obj))
         if current is None:
             new.append(obj)
+            written.append((None, obj))
         elif any(getattr(current, attr_of[f]) != getattr(obj, attr_of[f]) for f in fields):
             obj.pk = current.pk
             changed.append(obj)
+            written.append((current, obj))
     model.objects.bulk_create(new, batch_size=2000)
     model.objects.bulk_update(changed, fields, batch_size=2000)
     report.created[label] += len(new)
     report.updated[label] += len(changed)
     report.unchanged[label] += len(objects) - len(new) - len(changed)
+    return written
 
 
 def _write_pod(row: dict, report: ImportReport, verticals: dict, geographies: dict, actor) -> None:
@@ -307,3 +317,27 @@ def _write_organisation(plan: dict, report: ImportReport, errors: list[RowError]
                 continue
             if not row.get("updated"):
                 report.updated["installers"] += 1
+
+
+def _pks(model, field: str, named: set) -> dict:
+    """{value of `field`: pk} for the rows named: never every row of a table a million long."""
+    named, found = sorted(named), {}
+    for start in range(0, len(named), 1000):
+        chunk = named[start : start + 1000]
+        found.update(model.objects.filter(**{f"{field}__in": chunk}).values_list(field, "pk"))
+    return found
+
+
+def _local_day(instant) -> datetime.date:
+    return timezone.localtime(instant, kpi_zone()).date()
+
+
+def _touch_visits(report: ImportReport, install_ids: set) -> None:
+    """Every visit day of the installs a row touched: a new visit can change
+    which visit is an install's first (and whether it needed a revisit),
+    and the first visit's period holds the install's figures."""
+    ids = sorted(install_ids)
+    for start in range(0, len(ids), 1000):
+        visits = Visit.objects.filter(install_id__in=ids[start : start + 1000]).values_list("visited_at", flat=True)
+        for visited_at in visits:
+            report.touch(_local_day(visited_at))

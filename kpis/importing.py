@@ -56,7 +56,8 @@ def field_data_import(*, actor, files: dict[str, str | bytes]) -> ImportReport:
             # The KPIs of the touched periods are recomputed by a worker, once the
             # import has committed: the system's follow-up, whoever imported.
             report.jobs = [
-                kpi_job_request(actor=None, since=since, until=until) for since, until in _spans(*report.touched)
+                kpi_job_request(actor=None, since=since, until=until, days=report.days)
+                for since, until in _spans(*report.touched)
             ]
             report.job = report.jobs[0] if report.jobs else None
     return report

@@ -16,6 +16,8 @@ from installer_ops.tasking import publish
 from . import policies
 from .computation import kpis_compute
 from .models import Grain, KpiJob
+from .rebuild_parts import PARTS, kpis_of_part
+from .refresh import kpis_refresh
 
 NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
 SWEEP_GRACE = datetime.timedelta(seconds=settings.KPI_SWEEP_GRACE_SECONDS)
@@ -40,11 +42,24 @@ def recompute_range_validate(*, since: datetime.date, until: datetime.date) -> N
         raise ValidationError({"until": _("A recompute covers at most %(n)s years.") % {"n": MAX_YEARS}})
 
 
-def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None) -> KpiJob:
-    """Record a recompute and enqueue it once the request's transaction commits."""
+def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None, days=None, parts=None) -> KpiJob:
+    """Record a recompute and enqueue it once the request's transaction
+    commits. `days`: only the periods holding one of them (an import's
+    refresh, kpis/refresh.py), within [since, until]; `parts`: only these
+    parts' KPIs (kpis/rebuild_parts.py; default every one)."""
     require(policies.can_recompute_kpis(actor))
     recompute_range_validate(since=since, until=until)
-    job = KpiJob.objects.create(since=since, until=until, grains=list(grains or Grain.values), requested_by=actor)
+    days = sorted(day.isoformat() for day in days or () if since <= day <= until)
+    if parts and not set(parts) <= set(PARTS):
+        raise ValueError(f"unknown parts: {sorted(set(parts) - set(PARTS))}")
+    job = KpiJob.objects.create(
+        since=since,
+        until=until,
+        grains=list(grains or Grain.values),
+        days=days,
+        parts=list(parts or ()),
+        requested_by=actor,
+    )
     transaction.on_commit(lambda: kpi_job_enqueue(job_id=job.pk))
     return job
 
@@ -72,25 +87,61 @@ def kpi_jobs_sweep(*, grace: datetime.timedelta = SWEEP_GRACE) -> int:
     return sum(kpi_job_enqueue(job_id=job_id) for job_id in waiting.values_list("pk", flat=True))
 
 
-def kpi_job_run(*, job_id) -> KpiJob:
-    """Run a job grain by grain, recording progress. Idempotent: the
-    computation writes only what changed, so a rerun (after a worker died)
-    finishes with the same snapshots."""
+def kpi_job_start(*, job_id) -> list[str]:
+    """Mark a job running with every part still to do (those it was asked
+    for, else all); returns the parts. Run again (after a worker died), it
+    starts over: each part is idempotent."""
+    parts = KpiJob.objects.values_list("parts", flat=True).get(pk=job_id) or list(PARTS)
+    KpiJob.objects.filter(pk=job_id).update(
+        status=KpiJob.Status.RUNNING, progress=0.0, written=0, error="", parts=parts, parts_done=[]
+    )
+    return list(parts)
+
+
+def kpi_job_part_run(*, job_id, part: str) -> int:
+    """Compute one part of a job (its KPIs over every grain), then record it
+    done; the part that completes the set finishes the job. Safe to run
+    twice: the computation writes only what changed, and a part is counted
+    once. A failure is recorded on the job and raised (for the retry)."""
     job = KpiJob.objects.get(pk=job_id)
-    KpiJob.objects.filter(pk=job.pk).update(status=KpiJob.Status.RUNNING, progress=0.0, error="")
-    written = 0
+    days = [datetime.date.fromisoformat(day) for day in job.days]
+    kpis = kpis_of_part(part)
     try:
-        for index, grain in enumerate(job.grains, start=1):
-            written += kpis_compute(since=job.since, until=job.until, grains=[grain])
-            KpiJob.objects.filter(pk=job.pk).update(progress=index / len(job.grains), written=written)
+        if days:
+            written = kpis_refresh(days=days, grains=job.grains, kpis=kpis)
+        else:
+            written = kpis_compute(since=job.since, until=job.until, grains=job.grains, kpis=kpis)
     except Exception as exc:
         # Recorded at once, never left "running": a retry that succeeds
         # clears it; one that does not leaves the error to read.
         kpi_job_fail(job_id=job.pk, error=repr(exc))
         raise
-    KpiJob.objects.filter(pk=job.pk).update(status=KpiJob.Status.DONE, progress=1.0, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    _part_done(job_id, part, written)
+    return written
+
+
+@transaction.atomic
+def _part_done(job_id, part: str, written: int) -> None:
+    # The job's row locked: two workers finishing parts at once each see the other's.
+    job = KpiJob.objects.select_for_update().get(pk=job_id)
+    if part in job.parts_done:
+        return
+    job.parts_done = [*job.parts_done, part]
+    job.written += written
+    job.progress = len(job.parts_done) / max(len(job.parts), 1)
+    fields = ["parts_done", "written", "progress"]
+    if set(job.parts) <= set(job.parts_done):
+        job.status, job.progress, job.error, job.finished_at = KpiJob.Status.DONE, 1.0, "", timezone.now()
+        fields += ["status", "error", "finished_at"]
+    job.save(update_fields=fields)
+
+
+def kpi_job_run(*, job_id) -> KpiJob:
+    """Run a whole job here, part after part (the command line, tests); the
+    task run_kpi_job hands the parts to the workers instead."""
+    for part in kpi_job_start(job_id=job_id):
+        kpi_job_part_run(job_id=job_id, part=part)
+    return KpiJob.objects.get(pk=job_id)
 
 
 def kpi_job_fail(*, job_id, error: str) -> None:

@@ -18,7 +18,7 @@ from onboarding.models import ConsentRecord
 class Node(models.Model):
     serial = models.CharField(_("serial"), max_length=64, unique=True)
     site = models.CharField(_("site"), max_length=200)
-    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="nodes")
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="nodes", verbose_name=_("pod"))
     installer = models.ForeignKey(
         Installer,
         on_delete=models.SET_NULL,
@@ -45,8 +45,15 @@ class Node(models.Model):
 class Install(models.Model):
     external_id = models.CharField(_("install id"), max_length=64, unique=True)
     site = models.CharField(_("site"), max_length=200)
-    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="installs")
-    installer = models.ForeignKey(Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="installs")
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="installs", verbose_name=_("pod"))
+    installer = models.ForeignKey(
+        Installer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="installs",
+        verbose_name=_("installer"),
+    )
 
     class Meta:
         ordering = ["external_id"]
@@ -64,7 +71,7 @@ class VisitOutcome(models.TextChoices):
 
 
 class Visit(models.Model):
-    install = models.ForeignKey(Install, on_delete=models.CASCADE, related_name="visits")
+    install = models.ForeignKey(Install, on_delete=models.CASCADE, related_name="visits", verbose_name=_("install"))
     visited_at = models.DateTimeField(_("visited at"), validators=[values.validate_plausible_datetime])
     outcome = models.CharField(_("outcome"), max_length=16, choices=VisitOutcome.choices)
 
@@ -92,7 +99,7 @@ class Severity(models.TextChoices):
 
 class Incident(models.Model):
     external_id = models.CharField(_("incident id"), max_length=64, unique=True)
-    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="incidents")
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("node"))
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
     opened_at = models.DateTimeField(_("opened at (detected)"), validators=[values.validate_plausible_datetime])
     resolved_at = models.DateTimeField(
@@ -122,8 +129,10 @@ class Incident(models.Model):
 
 class Audit(models.Model):
     external_id = models.CharField(_("audit id"), max_length=64, unique=True)
-    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="audits")
-    installer = models.ForeignKey(Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits")
+    pod = models.ForeignKey(Pod, on_delete=models.PROTECT, related_name="audits", verbose_name=_("pod"))
+    installer = models.ForeignKey(
+        Installer, on_delete=models.SET_NULL, null=True, blank=True, related_name="audits", verbose_name=_("installer")
+    )
     audited_on = models.DateField(_("audited on"), validators=[values.validate_plausible_date])
     passed = models.BooleanField(_("passed"))
     findings = models.TextField(_("findings"), blank=True)
@@ -232,12 +241,23 @@ class KpiJob(models.Model):
     since = models.DateField(_("since"), validators=[values.validate_plausible_date])
     until = models.DateField(_("until"), validators=[values.validate_plausible_date])
     grains = models.JSONField(_("grains"), default=list)
+    # An import's refresh: only the periods holding one of these days (ISO
+    # dates); empty: every period of [since, until].
+    days = models.JSONField(_("days touched"), default=list, blank=True)
+    # The parts workers run side by side (kpis/rebuild_parts.py), and those finished.
+    parts = models.JSONField(_("parts"), default=list, blank=True)
+    parts_done = models.JSONField(_("parts done"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(_("progress"), default=0.0)
     written = models.PositiveIntegerField(_("snapshots written"), default=0)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
-        "installer_ops.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "installer_ops.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # When the broker took the job; null while it waits for the sweep (broker was down).

@@ -58,41 +58,74 @@ def store_snapshots(wanted: list[tuple], ranges: list[tuple], computed_at: datet
     `ranges` (kpi, grain, first and last period start) that have no figure
     any more; returns how many rows were written."""
     if vendor() == "postgresql":
-        return _store_postgresql(wanted, ranges, computed_at)
+        with Incoming() as incoming:
+            incoming.copy(wanted)
+            return incoming.store(ranges, computed_at)
     return _store_portable(wanted, ranges, computed_at)
 
 
-def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:
-    # Stream the rows into a temporary table, then one statement inserts the
-    # new ones and updates only those whose figures differ, and one zeroes
-    # the stored rows of the computed range that the rebuild did not produce.
-    table = KpiSnapshot._meta.db_table
-    columns = ", ".join(COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COMPARED, "computed_at"))
-    mine = ", ".join(f"{table}.{c}" for c in COMPARED)
-    theirs = ", ".join(f"EXCLUDED.{c}" for c in COMPARED)
-    details_at = COLUMNS.index("details")
-    key = ", ".join(KEY)
-    same_key = " AND ".join(f"i.{k} = s.{k}" for k in KEY)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE kpi_incoming ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
-        # Binary COPY: psycopg's C dumpers do the work (twice as fast as text at 200,000 rows).
-        with cursor.cursor.copy(f"COPY kpi_incoming ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(COPY_TYPES)
-            for row in wanted:
-                copy.write_row((*row[:details_at], Jsonb(row[details_at]), *row[details_at + 1 :]))
-        # Indexed and analysed, so that the zeroing below finds each stored
-        # row's incoming twin by lookup (unindexed it was a row-by-row scan:
-        # 56 s for 20,000 rows).
-        cursor.execute(f"CREATE INDEX ON kpi_incoming ({key})")
-        cursor.execute("ANALYZE kpi_incoming")
-        cursor.execute(
-            f"""INSERT INTO {table} ({columns}) SELECT {columns} FROM kpi_incoming
-                ON CONFLICT ({key}) DO UPDATE SET {updates}
-                WHERE ({mine}) IS DISTINCT FROM ({theirs})"""
+class Incoming:
+    """PostgreSQL: the rebuild's rows gathered in a temporary table, by COPY
+    (rows computed in Python) or by INSERT ... SELECT (kpis/in_database.py),
+    then stored in two statements: one inserts the new rows and updates only
+    those whose figures differ, one zeroes the stored rows of the computed
+    range that the rebuild did not produce. Use inside a transaction."""
+
+    TABLE = "kpi_incoming"
+
+    def __enter__(self):
+        self.cursor = connection.cursor()
+        table, columns = KpiSnapshot._meta.db_table, ", ".join(COLUMNS)
+        self.cursor.execute(
+            f"CREATE TEMP TABLE {self.TABLE} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
         )
-        written = cursor.rowcount
-        if ranges:
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if exc[0] is None:
+                self.cursor.execute(f"DROP TABLE {self.TABLE}")
+        finally:
+            self.cursor.close()
+        return False
+
+    def copy(self, rows: list[tuple]) -> None:
+        details_at = COLUMNS.index("details")
+        # Binary COPY: psycopg's C dumpers do the work (twice as fast as text at 200,000 rows).
+        with self.cursor.cursor.copy(f"COPY {self.TABLE} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(COPY_TYPES)
+            for row in rows:
+                copy.write_row((*row[:details_at], Jsonb(row[details_at]), *row[details_at + 1 :]))
+
+    def insert(self, select: str, params: list) -> None:
+        """Rows made by `select`, in COLUMNS' order."""
+        self.cursor.execute(f"INSERT INTO {self.TABLE} ({', '.join(COLUMNS)}) {select}", params)
+
+    def _stored_in(self, ranges: list[tuple]) -> bool:
+        """Whether the table holds a snapshot in one of the ranges."""
+        table = KpiSnapshot._meta.db_table
+        any_of = " OR ".join(["(kpi = %s AND grain = %s AND period_start BETWEEN %s AND %s)"] * len(ranges))
+        self.cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {any_of})", [v for r in ranges for v in r])
+        return self.cursor.fetchone()[0]
+
+    def store(self, ranges: list[tuple], computed_at: datetime.datetime) -> int:
+        table, columns = KpiSnapshot._meta.db_table, ", ".join(COLUMNS)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COMPARED, "computed_at"))
+        mine = ", ".join(f"{table}.{c}" for c in COMPARED)
+        theirs = ", ".join(f"EXCLUDED.{c}" for c in COMPARED)
+        key = ", ".join(KEY)
+        same_key = " AND ".join(f"i.{k} = s.{k}" for k in KEY)
+        cursor = self.cursor
+        written = 0
+        # Zeroing first, while the table holds only what earlier runs stored:
+        # where the ranges hold nothing yet (a first rebuild, new periods),
+        # there is nothing to zero and the incoming rows need no index.
+        if ranges and self._stored_in(ranges):
+            # Indexed and analysed, so that the zeroing finds each stored
+            # row's incoming twin by lookup (unindexed it was a row-by-row
+            # scan: 56 s for 20,000 rows).
+            cursor.execute(f"CREATE INDEX ON {self.TABLE} ({key})")
+            cursor.execute(f"ANALYZE {self.TABLE}")
             values = ", ".join(["(%s, %s, %s::date, %s::date, %s::jsonb)"] * len(ranges))
             params = [computed_at]
             for kpi, grain, first, last in ranges:
@@ -103,15 +136,20 @@ def _store_postgresql(wanted: list[tuple], ranges: list[tuple], computed_at: dat
                         details = r.details, computed_at = %s
                     FROM (VALUES {values}) r(kpi, grain, first, last, details)
                     WHERE s.kpi = r.kpi AND s.grain = r.grain AND s.period_start BETWEEN r.first AND r.last
-                      AND NOT EXISTS (SELECT 1 FROM kpi_incoming i WHERE {same_key})
+                      AND NOT EXISTS (SELECT 1 FROM {self.TABLE} i WHERE {same_key})
                       AND (s.value, s.numerator, s.denominator, s.provisional, s.details)
                           IS DISTINCT FROM (NULL::double precision, 0::double precision, 0::double precision,
                                             false, r.details)""",
                 params,
             )
             written += cursor.rowcount
-        cursor.execute("DROP TABLE kpi_incoming")
-    return written
+        cursor.execute(
+            f"""INSERT INTO {table} ({columns}) SELECT {columns} FROM {self.TABLE}
+                ON CONFLICT ({key}) DO UPDATE SET {updates}
+                WHERE ({mine}) IS DISTINCT FROM ({theirs})"""
+        )
+        written += cursor.rowcount
+        return written
 
 
 def _store_portable(wanted: list[tuple], ranges: list[tuple], computed_at: datetime.datetime) -> int:

@@ -1,23 +1,38 @@
 """The onboarding board's read: who sits in which column, since when, with
 the lead's search and pod filter, and the Cleared column kept to recent
-clearances unless all are asked for (then paginated). A fixed number of
-queries whatever the number of cards."""
+clearances unless all are asked for. A fixed number of queries whatever
+the number of cards, and a bounded number of cards whatever the number of
+installers: the people still working towards clearance come a page at a
+time (by name, across the columns), the cleared ones a page at a time
+apart, and the kits to reprint up to a limit with their count."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
 
 from installer_ops.models import AuditEntry, Installer, Pod, Stage
 from installer_ops.selectors import installers_matching, installers_visible_to
 
 from .models import Day1Kit, DrillOutcome, OutageDrill, ShadowDay
-from .selectors import BOARD_COLUMNS, EXPIRY_WARNING_DAYS, REQUIRED_SHADOW_DAYS, Readiness, readiness_of
+from .selectors import (
+    BOARD_COLUMNS,
+    EXPIRY_WARNING_DAYS,
+    REQUIRED_SHADOW_DAYS,
+    Readiness,
+    kits_needing_reprint,
+    readiness_of,
+)
 
 RECENTLY_CLEARED_DAYS = 30
 CLEARED_PER_PAGE = 25
+# A pod has a handful of people in onboarding, so a lead's board is one
+# page; an administrator over hundreds of pods pages through them (or
+# narrows by pod or name) rather than reading thousands of cards at once.
+CARDS_PER_PAGE = 40
+REPRINTS_SHOWN = 25
 # Installers still in bootcamp who were given a kit early: shown apart, so
 # that nobody holding a device is missing from the board.
 EARLY = "early"
@@ -37,9 +52,50 @@ class Card:
 @dataclass
 class Board:
     columns: dict[str, list[Card]] = field(default_factory=dict)
-    cleared_page: Page | None = None  # when every clearance is shown
+    cards_page: Page | None = None  # the page of those not (or no longer) settled in Cleared
+    cleared_page: Page | None = None  # the Cleared column's page: recent clearances, or every one
+    all_cleared: bool = False
     cleared_hidden: int = 0  # clearances older than the recent window, not shown
     now: datetime.datetime = field(default_factory=timezone.now)
+
+
+@dataclass
+class Reprints:
+    kits: list[Day1Kit]
+    count: int  # every kit to reprint, of which `kits` are the first
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.kits)
+
+
+def reprints_of(user) -> Reprints:
+    """The kits to reprint that the user sees, oldest first, up to
+    REPRINTS_SHOWN of them with the count of all: one query."""
+    kits = list(kits_needing_reprint(user).annotate(total=Window(Count("pk")))[:REPRINTS_SHOWN])
+    return Reprints(kits, kits[0].total if kits else 0)
+
+
+def _page(queryset: QuerySet, per_page: int, number) -> Page:
+    """A Paginator's page of `queryset` read in one query, empty or not: the
+    rows carry the count of all of them (a window over the whole set). A
+    page number past the end costs a count and falls back to the last page."""
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    start = (wanted - 1) * per_page
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[start : start + per_page])
+    paginator = Paginator(queryset, per_page)
+    if not rows and wanted > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].total_rows if rows else 0  # known: no COUNT query of its own
+    try:
+        page = paginator.page(wanted)
+    except InvalidPage:
+        return paginator.get_page(number)
+    page.object_list = rows
+    return page
 
 
 def _filtered(queryset: QuerySet[Installer], search: str, pod: Pod | None) -> QuerySet[Installer]:
@@ -57,13 +113,15 @@ def onboarding_board(
     pod: Pod | None = None,
     all_cleared: bool = False,
     page_number=None,
+    cards_page_number=None,
     today: datetime.date | None = None,
 ) -> Board:
     """The board of docs/product.md: each installer in onboarding or cleared
     in the column of the first requirement they miss, "ready" when none,
-    "cleared" once cleared (and not expiring); plus the early kits."""
+    "cleared" once cleared (and not expiring); plus the early kits.
+    `cards_page_number` pages those, `page_number` the Cleared column."""
     today = today or timezone.localdate()
-    board = Board()
+    board = Board(all_cleared=all_cleared)
     cutoff = board.now - datetime.timedelta(days=RECENTLY_CLEARED_DAYS)
     expiry_horizon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     visible = _filtered(installers_visible_to(user), search, pod).annotate(
@@ -72,7 +130,7 @@ def onboarding_board(
     # Settled in the Cleared column: cleared, and not expiring soon.
     settled = Q(stage=Stage.CLEARED, last_cleared__isnull=False, last_valid__gt=expiry_horizon)
     has_kit = Exists(Day1Kit.objects.filter(installer=OuterRef("pk")))
-    working = list(
+    working = (
         visible.filter(
             (Q(stage=Stage.ONBOARDING) | Q(stage=Stage.CLEARED) & ~settled)
             | Q(stage__in=[Stage.HIRED, Stage.BOOTCAMP]) & Q(has_kit)
@@ -80,15 +138,14 @@ def onboarding_board(
         .select_related("pod", "user")
         .order_by("user__name", "pk")
     )
+    board.cards_page = _page(working, CARDS_PER_PAGE, cards_page_number)
     cleared_all = visible.filter(settled).select_related("pod", "user").order_by("-last_cleared", "pk")
-    if all_cleared:
-        board.cleared_page = Paginator(cleared_all, CLEARED_PER_PAGE).get_page(page_number)
-        cleared = list(board.cleared_page.object_list)
-    else:
-        cleared = list(cleared_all.filter(last_cleared__gte=cutoff))
+    if not all_cleared:
         board.cleared_hidden = cleared_all.filter(last_cleared__lt=cutoff).count()
+        cleared_all = cleared_all.filter(last_cleared__gte=cutoff)
+    board.cleared_page = _page(cleared_all, CLEARED_PER_PAGE, page_number)
 
-    installers = working + cleared
+    installers = list(board.cards_page.object_list) + list(board.cleared_page.object_list)
     since = _entered_onboarding(installers)
     met = _met_times(installers)
     board.columns = {EARLY: [], **{code: [] for code, _label in BOARD_COLUMNS}}

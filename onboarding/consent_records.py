@@ -31,6 +31,7 @@ from installer_ops.sync import KindOutcome, SyncResult
 
 from .consent_steps import consent_steps
 from .models import ConsentRecord, DocumentKind, DocumentVersion
+from .signals import consent_recorded
 
 EVENT_TYPE = "consent.recorded"
 MAX_SIGNATURE_BYTES = 200 * 1024  # the decoded PNG (docs/architecture.md, Languages and consent flows)
@@ -236,6 +237,7 @@ def consent_records_apply(
         results.append(SyncResult(str(entry.id), "applied"))
     if to_store:
         ConsentRecord.objects.bulk_create(to_store)
+        consent_recorded.send(sender=ConsentRecord, install_refs={record.install_ref for record in to_store})
     return results
 
 

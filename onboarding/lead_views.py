@@ -56,9 +56,12 @@ def board(request):
         pod=filters.get("pod"),
         all_cleared=filters.get("cleared") == "all",
         page_number=request.GET.get("page"),
+        cards_page_number=request.GET.get("cards"),
     )
     query = request.GET.copy()
     query.pop("page", None)
+    cards_query = request.GET.copy()
+    cards_query.pop("cards", None)
     return render(
         request,
         "onboarding/board.html",
@@ -72,9 +75,10 @@ def board(request):
                 # The two bootcamp columns only when someone is in them.
                 if code not in ("bootcamp", board_selectors.EARLY) or board.columns[code]
             ],
-            "reprints": selectors.kits_needing_reprint(request.user),
+            "reprints": board_selectors.reprints_of(request.user),
             "page": board.cleared_page,
             "query": query.urlencode(),
+            "cards_query": cards_query.urlencode(),
             "show_all_query": _with(query, cleared="all"),
             "recent_query": _with(query, cleared=""),
         },

@@ -74,7 +74,9 @@ class DocumentVersion(models.Model):
     carries the number of the English version it translates. The checksum
     (SHA-256 of the Markdown body) is printed on every page."""
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="versions", verbose_name=_("document")
+    )
     number = models.PositiveIntegerField(_("version"))
     # A code of settings.LANGUAGES, checked by the service (as User.language).
     language = models.CharField(_("language"), max_length=16, default="en")
@@ -82,7 +84,12 @@ class DocumentVersion(models.Model):
     checksum = models.CharField(_("checksum"), max_length=64, editable=False)
     published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class Meta:
@@ -103,14 +110,24 @@ class Day1Kit(models.Model):
     """The installer's day-1 kit: a provisioned device and offline copies of
     the runbook and playbook, each acknowledged by the installer."""
 
-    installer = models.OneToOneField(Installer, on_delete=models.PROTECT, related_name="kit")
+    installer = models.OneToOneField(
+        Installer, on_delete=models.PROTECT, related_name="kit", verbose_name=_("installer")
+    )
     device_serial = models.CharField(_("device serial"), max_length=64, unique=True)
-    profile = models.ForeignKey(ConfigProfile, on_delete=models.PROTECT, related_name="kits")
-    runbook_version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="+")
-    playbook_version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="+")
+    profile = models.ForeignKey(
+        ConfigProfile, on_delete=models.PROTECT, related_name="kits", verbose_name=_("configuration profile")
+    )
+    runbook_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("runbook copy")
+    )
+    playbook_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("playbook copy")
+    )
     runbook_acknowledged_at = models.DateTimeField(_("runbook acknowledged at"), null=True, blank=True)
     playbook_acknowledged_at = models.DateTimeField(_("playbook acknowledged at"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
     issued_at = models.DateTimeField(_("issued at"))
     # Set when a newer runbook or playbook is published than the copy held.
     reprint_needed_since = models.DateTimeField(_("reprint needed since"), null=True, blank=True)
@@ -124,9 +141,13 @@ class Day1Kit(models.Model):
 
 
 class ShadowAssignment(models.Model):
-    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="shadowing")
-    mentor = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="mentoring")
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="shadowing", verbose_name=_("installer")
+    )
+    mentor = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="mentoring", verbose_name=_("mentor"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
     class Meta:
@@ -142,7 +163,9 @@ class ShadowAssignment(models.Model):
 
 
 class ShadowDay(models.Model):
-    assignment = models.ForeignKey(ShadowAssignment, on_delete=models.PROTECT, related_name="days")
+    assignment = models.ForeignKey(
+        ShadowAssignment, on_delete=models.PROTECT, related_name="days", verbose_name=_("shadow assignment")
+    )
     day = models.DateField(_("day"), validators=[values.validate_plausible_date])
     site = models.CharField(_("site"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
@@ -189,10 +212,16 @@ class OutageDrill(models.Model):
     """A simulated outage run by a lead. `attempt` numbers an installer's
     drills in the order they were run, so the first attempt is recorded."""
 
-    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="drills")
-    scenario = models.ForeignKey(DrillScenario, on_delete=models.PROTECT, related_name="drills")
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="drills", verbose_name=_("installer")
+    )
+    scenario = models.ForeignKey(
+        DrillScenario, on_delete=models.PROTECT, related_name="drills", verbose_name=_("drill scenario")
+    )
     scheduled_for = models.DateTimeField(_("scheduled for"), validators=[values.validate_plausible_datetime])
-    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("run by")
+    )
     outcome = models.CharField(
         _("outcome"), max_length=16, choices=DrillOutcome.choices, default=DrillOutcome.SCHEDULED
     )
@@ -222,8 +251,12 @@ class OutageDrill(models.Model):
 class Clearance(models.Model):
     """Who cleared whom for independent deployment, when, and until when."""
 
-    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="clearances")
-    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="clearances", verbose_name=_("installer")
+    )
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("cleared by")
+    )
     cleared_at = models.DateTimeField(_("cleared at"))
     valid_until = models.DateField(_("valid until"))
 
@@ -242,8 +275,15 @@ class ConsentAcknowledgement(models.Model):
     consent flow (in one of its languages). Only an acknowledgement of the
     current number meets the readiness requirement."""
 
-    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="consent_acknowledgements")
-    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="consent_acknowledgements", verbose_name=_("installer")
+    )
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+        verbose_name=_("consent flow version"),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"))
 
     class Meta:
@@ -264,19 +304,26 @@ class ConsentRecord(models.Model):
     says what `complete` and `superseded` mean."""
 
     id = models.UUIDField(primary_key=True, editable=False)
-    installer = models.ForeignKey(Installer, on_delete=models.PROTECT, related_name="consent_records")
-    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="consent_records")
+    installer = models.ForeignKey(
+        Installer, on_delete=models.PROTECT, related_name="consent_records", verbose_name=_("installer")
+    )
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="consent_records",
+        verbose_name=_("consent flow version"),
+    )
     install_ref = models.CharField(_("install id"), max_length=64)
     steps_done = models.JSONField(_("steps done"), default=list)
     representative = models.CharField(_("customer's representative"), max_length=200, blank=True)
     # The signature drawn on the tablet: a PNG of at most 200 KB, kept in the
     # database so that it is written in the same transaction as its record.
     signature_png = models.BinaryField(_("signature"), blank=True, editable=False)
-    signature_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    signature_sha256 = models.CharField(max_length=64, blank=True, editable=False, verbose_name=_("signature SHA-256"))
     complete = models.BooleanField(_("complete"))
     superseded = models.BooleanField(_("recorded against a superseded version"))
     device_id = models.CharField(_("device"), max_length=64)
-    device_seq = models.PositiveIntegerField(null=True, blank=True)
+    device_seq = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("device sequence"))
     occurred_at = models.DateTimeField(_("recorded at (device)"), validators=[values.validate_device_time])
     received_at = models.DateTimeField(_("received at"))
     effective_at = models.DateTimeField(_("recorded at"))

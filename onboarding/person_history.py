@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from bootcamp.models import Enrollment
 from installer_ops.audit_display import ABOUT_AN_INSTALLER
+from installer_ops.audit_words import action_label, key_label
 from installer_ops.models import AuditEntry, Installer, Pod
 
 from .models import DrillOutcome
@@ -77,7 +78,8 @@ def read_entries(entries, installer: Installer) -> None:
     names = _related_names(entries, wanted)
     for entry in entries:
         model = MODELS.get(entry.object_type)
-        entry.action_label = ACTIONS.get(entry.action) or entry.action.replace("_", " ")
+        # An action this page has no sentence for reads as the audit log names it, translated.
+        entry.action_label = ACTIONS.get(entry.action) or action_label(entry.action)
         entry.object_label = capfirst(model._meta.verbose_name) if model else entry.object_type
         entry.lines = [
             (_label(model, name), _change_text(model, name, value, names))
@@ -114,10 +116,8 @@ def _field(model, name):
 
 
 def _label(model, name: str) -> str:
-    field = _field(model, name)
-    if field is not None and hasattr(field, "verbose_name"):
-        return capfirst(field.verbose_name)
-    return capfirst(name.replace("_", " "))
+    # The audit log page's words for a key that is no field of ours (a hire's "login").
+    return key_label(_field(model, name), name)
 
 
 def _change_text(model, name: str, value, names: dict) -> str:

@@ -3,6 +3,7 @@ print-styled template and one static stylesheet (onboarding/print.css) for
 the browser's print view and for the PDF."""
 
 import mimetypes
+import re
 from urllib.parse import urlsplit
 
 import markdown
@@ -84,6 +85,19 @@ def css_string(text: str) -> str:
     return '"' + "".join(ch if ch.isascii() and ch.isalnum() else f"\\{ord(ch):06x}" for ch in text) + '"'
 
 
+def page_number_css() -> str:
+    """The footer's "Page 2 of 5" in the active language: the translated
+    sentence with the two page counters where that language puts them
+    (Japanese puts them first)."""
+    sentence = _("Page %(page)s of %(pages)s")
+    parts = re.split(r"%\((page|pages)\)s", sentence)
+    # re.split keeps the captured names at the odd places: text, counter, text, counter, text.
+    content = " ".join(
+        f"counter({part})" if index % 2 else css_string(part) for index, part in enumerate(parts) if index % 2 or part
+    )
+    return f"@page {{ @bottom-right {{ content: {content}; }} }}\n"
+
+
 def page_margin_css(version: DocumentVersion) -> str:
     """The running header and footer of a browser's printout of `version`.
 
@@ -100,6 +114,7 @@ def page_margin_css(version: DocumentVersion) -> str:
         f"  @top-right {{ content: {number}; }}",
         f"  @bottom-left {{ content: {css_string(version.checksum)}; }}",
         "}",
+        page_number_css(),
     ]
     if superseded := superseded_note(version):
         rules += [
@@ -162,10 +177,13 @@ def _static_fetcher():
     return StaticFilesFetcher()
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is made
+def _pdf(html: str, language: str | None = None) -> bytes:
+    """`html` on paper, its page numbers in `language` (else the active one)."""
+    from weasyprint import CSS, HTML  # heavy import, only when a PDF is made
 
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+    with override(language or get_language()):
+        numbers = CSS(string=page_number_css())
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf(stylesheets=[numbers])
 
 
 def document_pdf(version: DocumentVersion) -> bytes:
@@ -213,7 +231,7 @@ def packet_html(installer: Installer) -> str:
 def packet_pdf(installer: Installer) -> bytes:
     """The installer's offline packet: their copies, their pod's escalation
     contacts and their device's configuration profile, in one PDF."""
-    return _pdf(packet_html(installer))
+    return _pdf(packet_html(installer), packet_language(installer))
 
 
 def copy_of(version: DocumentVersion, shown: DocumentVersion) -> dict:

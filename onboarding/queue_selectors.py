@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bootcamp.evidence_selectors import evidence_rows_for
@@ -77,20 +77,46 @@ class LeadQueue:
         )
 
 
-def _current_installers(user) -> QuerySet[Installer]:
-    """The installers of the user's scope who have not left, as a subquery."""
-    return installers_visible_to(user).exclude(stage=Stage.LEFT).values("pk")
+# Up to this many installers, the sections filter on lists of ids; beyond
+# (an administrator of a large organisation), on the scope's subqueries.
+ID_LIST_LIMIT = 1000
 
 
-def _states_of_lead(user, condition) -> QuerySet[ItemState]:
-    """Item states matching `condition` of active enrollments of the
-    installers whose items `user` signs off (bootcamp.policies.can_sign_off
-    and enrollments_visible_to share the scope)."""
-    enrollments = enrollments_visible_to(user).filter(
-        withdrawn_at__isnull=True, installer__in=_current_installers(user)
+@dataclass(frozen=True)
+class Scope:
+    """The installers of the user's scope who have not left, and their
+    active enrollments, read once for the whole queue. As subqueries joined
+    to a section's seven or eight tables, PostgreSQL's planner (past its
+    join_collapse_limit) scanned the whole organisation's rows before it
+    kept a lead's pods'; lists of ids let it start from the lead's rows.
+    A list of thousands of ids is slower than the subquery, so a scope that
+    large keeps its subqueries."""
+
+    installers: list[int] | QuerySet
+    enrollments: list[int] | QuerySet
+
+
+def queue_scope(user) -> Scope:
+    """One query whatever the scope's size: each installer's id with that
+    of their active enrollment (at most one: bootcamp's enrollment rule),
+    the same rows as enrollments_visible_to's, whose scope is the
+    installers' (and bootcamp.policies.can_sign_off's)."""
+    installers = installers_visible_to(user).exclude(stage=Stage.LEFT)
+    enrollments = enrollments_visible_to(user).filter(withdrawn_at__isnull=True, installer__in=installers.values("pk"))
+    rows = list(
+        installers.annotate(active=FilteredRelation("enrollments", condition=Q(enrollments__withdrawn_at__isnull=True)))
+        .order_by()
+        .values_list("pk", "active__pk")[: ID_LIST_LIMIT + 1]
     )
+    if len(rows) > ID_LIST_LIMIT:
+        return Scope(installers.values("pk"), enrollments.values("pk"))
+    return Scope([pk for pk, _enrollment in rows], [enrollment for _pk, enrollment in rows if enrollment is not None])
+
+
+def _states_of_lead(scope: Scope, condition) -> QuerySet[ItemState]:
+    """Item states matching `condition` of the scope's active enrollments."""
     return (
-        ItemState.objects.filter(condition, enrollment__in=enrollments.values("pk"))
+        ItemState.objects.filter(condition, enrollment__in=scope.enrollments)
         .select_related(
             "enrollment__installer__user", "enrollment__installer__pod", "enrollment__cohort", "item__module"
         )
@@ -104,16 +130,16 @@ def _states_of_lead(user, condition) -> QuerySet[ItemState]:
     )
 
 
-def signoffs_awaiting(user) -> QuerySet[ItemState]:
+def signoffs_awaiting(user, scope: Scope | None = None) -> QuerySet[ItemState]:
     """Items checked by the installer, with their photo where one is needed,
     that need a sign-off nobody gave yet (bootcamp.item_done.AWAITING_SIGNOFF)."""
-    return _states_of_lead(user, AWAITING_SIGNOFF)
+    return _states_of_lead(scope or queue_scope(user), AWAITING_SIGNOFF)
 
 
-def photos_awaited(user) -> QuerySet[ItemState]:
+def photos_awaited(user, scope: Scope | None = None) -> QuerySet[ItemState]:
     """Checked items that need the lead's sign-off but whose photo has not
     arrived from the tablet yet: not signable, shown so the lead knows."""
-    return _states_of_lead(user, AWAITING_EVIDENCE & Q(item__needs_signoff=True))
+    return _states_of_lead(scope or queue_scope(user), AWAITING_EVIDENCE & Q(item__needs_signoff=True))
 
 
 def _section(queryset) -> Section:
@@ -121,38 +147,38 @@ def _section(queryset) -> Section:
     return Section(rows=rows[:SECTION_LIMIT], more=len(rows) > SECTION_LIMIT)
 
 
-def shadow_days_to_confirm(user) -> QuerySet[ShadowDay]:
+def shadow_days_to_confirm(user, scope: Scope | None = None) -> QuerySet[ShadowDay]:
+    installers = (scope or queue_scope(user)).installers
     return (
-        ShadowDay.objects.filter(confirmed_at__isnull=True, assignment__installer__in=_current_installers(user))
+        ShadowDay.objects.filter(confirmed_at__isnull=True, assignment__installer__in=installers)
         .select_related("assignment__installer__user", "assignment__mentor__user")
         .order_by("day", "pk")
     )
 
 
-def drills_to_run(user) -> QuerySet[OutageDrill]:
+def drills_to_run(user, scope: Scope | None = None) -> QuerySet[OutageDrill]:
     """Scheduled drills without a result, earliest first: the overdue ones lead."""
+    installers = (scope or queue_scope(user)).installers
     return (
-        OutageDrill.objects.filter(outcome=DrillOutcome.SCHEDULED, installer__in=_current_installers(user))
+        OutageDrill.objects.filter(outcome=DrillOutcome.SCHEDULED, installer__in=installers)
         .select_related("installer__user", "scenario")
         .order_by("scheduled_for", "pk")
     )
 
 
-def kits_to_reprint(user) -> QuerySet[Day1Kit]:
-    return (
-        kits_needing_reprint(user)
-        .filter(installer__in=_current_installers(user))
-        .order_by("reprint_needed_since", "pk")
-    )
+def kits_to_reprint(user, scope: Scope | None = None) -> QuerySet[Day1Kit]:
+    installers = (scope or queue_scope(user)).installers
+    return kits_needing_reprint(user).filter(installer__in=installers).order_by("reprint_needed_since", "pk")
 
 
-def clearances_expiring(user, today: datetime.date) -> QuerySet[Clearance]:
+def clearances_expiring(user, today: datetime.date, scope: Scope | None = None) -> QuerySet[Clearance]:
     """Each installer's latest clearance when it ends within the warning
     window, or has already lapsed and was not renewed."""
+    installers = (scope or queue_scope(user)).installers
     newer = Clearance.objects.filter(installer=OuterRef("installer"), cleared_at__gt=OuterRef("cleared_at"))
     return (
         Clearance.objects.filter(
-            installer__in=_current_installers(user),
+            installer__in=installers,
             valid_until__lte=today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
         )
         .filter(~Exists(newer))
@@ -162,11 +188,12 @@ def clearances_expiring(user, today: datetime.date) -> QuerySet[Clearance]:
 
 
 def lead_queue(user, page_number=None) -> LeadQueue:
-    """Everything awaiting `user`: eight queries whatever the number of rows
-    (seven when no item listed for sign-off asks for a photo)."""
+    """Everything awaiting `user`: nine queries whatever the number of rows
+    (eight when no item listed for sign-off asks for a photo)."""
     now = timezone.now()
     today = timezone.localdate()
-    signoffs = Paginator(signoffs_awaiting(user), SIGNOFFS_PER_PAGE).get_page(page_number)
+    scope = queue_scope(user)
+    signoffs = Paginator(signoffs_awaiting(user, scope), SIGNOFFS_PER_PAGE).get_page(page_number)
     states = list(signoffs.object_list)
     # The photos beside each item, in one query (bootcamp/evidence_selectors.py),
     # kept on the state as a prefetch's to_attr would.
@@ -177,15 +204,15 @@ def lead_queue(user, page_number=None) -> LeadQueue:
         SignoffGroup(enrollment=rows[0].enrollment, states=rows)
         for rows in (list(g) for _key, g in groupby(states, key=lambda s: s.enrollment_id))
     ]
-    drills = _section(drills_to_run(user))
+    drills = _section(drills_to_run(user, scope))
     return LeadQueue(
         signoffs=signoffs,
         signoff_groups=groups,
-        awaiting_photo=_section(photos_awaited(user)),
-        shadow_days=_section(shadow_days_to_confirm(user)),
+        awaiting_photo=_section(photos_awaited(user, scope)),
+        shadow_days=_section(shadow_days_to_confirm(user, scope)),
         drills=drills,
-        kits=_section(kits_to_reprint(user)),
-        clearances=_section(clearances_expiring(user, today)),
+        kits=_section(kits_to_reprint(user, scope)),
+        clearances=_section(clearances_expiring(user, today, scope)),
         now=now,
         today=today,
         overdue_drill_ids={d.pk for d in drills.rows if d.scheduled_for < now},

@@ -2,7 +2,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from installer_ops.roles import Role
+from tests import flush_settles
 from tests.factories import InstallerFactory, PodFactory, UserFactory, lead_of
+
+flush_settles.install()
 
 pytest_plugins = ["tests.run_counts", "tests.bootcamp.fixtures", "tests.onboarding.fixtures"]
 

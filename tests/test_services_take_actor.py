@@ -33,6 +33,8 @@ SYSTEM_ONLY = {
     "kpis.jobs.kpi_job_enqueue": "hands a recorded job to the broker (after commit, or the sweep)",
     "kpis.jobs.kpi_jobs_sweep": "the beat sweep for jobs recorded while the broker was down",
     "kpis.jobs.kpi_job_run": "the worker running a recorded job",
+    "kpis.jobs.kpi_job_start": "the worker starting a recorded job's parts",
+    "kpis.jobs.kpi_job_part_run": "the worker running one part of a recorded job",
     "kpis.jobs.kpi_job_fail": "the worker recording a job's failure",
     "kpis.jobs.nightly_window": "the nightly job's date range; writes nothing",
     "kpis.jobs.recompute_range_validate": "the range rules every door applies; writes nothing",

@@ -19,6 +19,7 @@ from installer_ops.sync import SyncResult
 
 from .. import policies
 from ..models import CheckoffEvent, Enrollment, EventType, Evidence, Item, ItemState
+from ..selectors import ModuleOutline, version_outlines
 from ..signoff_rules import SIGNOFF_ACTIONS, ItemNow, decision_time, signoff_error, signoff_refusal
 from ..state import FoldEvent, effective_time, fold_item_events
 from ..sync_input import Incoming, parse_event, replay_result
@@ -32,6 +33,9 @@ class ItemEventsOutcome:
     # The enrollments the events named that belong to their sender: the ones
     # whose state the sync answer carries.
     enrollment_ids: list[int] = field(default_factory=list)
+    # Their program versions' outlines, read once: they judged the events'
+    # items and the answer shows them (bootcamp/sync_events.py).
+    outlines: dict[int, list[ModuleOutline]] = field(default_factory=dict)
 
 
 @transaction.atomic(savepoint=False)  # inside the sync batch's transaction: no savepoint
@@ -54,7 +58,12 @@ def item_events_apply(
     enrollments = (
         Enrollment.objects.select_related("cohort").in_bulk({e.enrollment_id for e in incoming}) if installer else {}
     )
-    items = Item.objects.select_related("module").in_bulk({e.item_id for e in incoming})
+    own = {pk: enrollment for pk, enrollment in enrollments.items() if enrollment.installer_id == installer.pk}
+    # An event's item must be one of its enrollment's program version: read
+    # from the outlines of the sender's enrollments (never changed once
+    # published), which the answer shows as well.
+    outlines = version_outlines({enrollment.cohort.program_version_id for enrollment in own.values()})
+    version_items = {version: {i.pk for o in modules for i in o.items} for version, modules in outlines.items()}
     states = _current_states({(e.enrollment_id, e.item_id) for e in incoming})
 
     results: list[SyncResult] = []
@@ -68,14 +77,13 @@ def item_events_apply(
         if previous is not None:
             results.append(replay_result(previous, entry))
             continue
-        enrollment = enrollments.get(entry.enrollment_id)
-        item = items.get(entry.item_id)
+        enrollment = own.get(entry.enrollment_id)
         reason = None
-        if enrollment is None or installer is None or enrollment.installer_id != installer.pk:
+        if enrollment is None:
             reason = "not yours"
         elif enrollment.withdrawn_at is not None:
             reason = "enrollment closed"
-        elif item is None or item.module.version_id != enrollment.cohort.program_version_id:
+        elif entry.item_id not in version_items.get(enrollment.cohort.program_version_id, ()):
             reason = "unknown item"
         elif entry.type == EventType.UNCHECKED and states.get((entry.enrollment_id, entry.item_id), False):
             reason = "item signed off"
@@ -102,15 +110,7 @@ def item_events_apply(
     if to_store:
         CheckoffEvent.objects.bulk_create(to_store)
         item_states_refresh(pairs={(e.enrollment_id, e.item_id) for e in to_store})
-    return ItemEventsOutcome(results=results, enrollment_ids=_own_enrollment_ids(installer, enrollments))
-
-
-def _own_enrollment_ids(installer: Installer | None, enrollments: dict[int, Enrollment]) -> list[int]:
-    """The enrollments a batch named that belong to its sender: the ones
-    whose state the answer carries."""
-    if installer is None:
-        return []
-    return sorted(pk for pk, enrollment in enrollments.items() if enrollment.installer_id == installer.pk)
+    return ItemEventsOutcome(results=results, enrollment_ids=sorted(own), outlines=outlines)
 
 
 def _current_states(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:

@@ -355,6 +355,11 @@ FIRST_TIME_REVISIT_DAYS = env_int("FIRST_TIME_REVISIT_DAYS", 14)
 
 # Organisation time zone in which KPI periods are cut (docs/architecture.md, Field-data import).
 KPI_TIME_ZONE = env_str("KPI_TIME_ZONE", "UTC")
+# PostgreSQL settings of a KPI computation's transaction (kpis/computation.py):
+# memory for its sorts and hashes (a million first visits grouped four ways
+# spill to disk at the default 4MB), and no JIT, whose compilation cost about
+# a second per grouped statement and saved less (docs/scaling.md).
+KPI_WORK_MEM = env_str("KPI_WORK_MEM", "64MB")
 # A KPI job not handed to the broker this long after it was recorded is
 # sent by the sweep (the broker was down); shorter would race the request's own publish.
 KPI_SWEEP_GRACE_SECONDS = env_int("KPI_SWEEP_GRACE_SECONDS", 60)

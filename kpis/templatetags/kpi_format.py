@@ -1,8 +1,11 @@
+from html import escape as escape_text
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from kpis.figures import MET, MISSED, NEAR, format_change, format_value, status_text
+from kpis.figures import MET, MISSED, NEAR, format_change, format_value, status_text, value_formatter
 
 register = template.Library()
 
@@ -65,3 +68,29 @@ def sort_value(snapshot):
 def row_status(row, kpi):
     """A breakdown row's standing against its own target for one KPI."""
     return row.status(kpi)
+
+
+@register.filter
+def breakdown_cells(rows, columns):
+    """Each breakdown row with its cells for `columns` (tiles): each KPI's
+    value as read, the sorter's value, and where it stands against the
+    row's own target (the cell's edge and the short badge). Made here in
+    one pass over the table: 200 pods make some 2,000 cells, and a
+    template that resolved five variables and a tag a cell spent more on
+    them than on the rest of the dashboard."""
+    formats = [(tile.kpi, value_formatter(tile.kpi)) for tile in columns]
+    badges = {status: format_html("<br>{}", target_badge(status, short=True)) for status in STATUS_MARKS}
+    table = []
+    for row in rows:
+        cells = []
+        for kpi, formatted in formats:
+            snapshot = row.values.get(kpi)
+            status = row.status(kpi)
+            css = f"num cell-{status}" if status else "num"
+            text = escape_text(formatted(snapshot.value if snapshot is not None else None))
+            badge = badges.get(status, "")
+            cells.append(f'<td class="{css}" data-sort-value="{sort_value(snapshot)}">{text}{badge}</td>')
+        # Safe: the class and sort value are ours (a status code, a float's repr),
+        # the value is escaped and the badge is format_html's.
+        table.append((row, mark_safe("".join(cells))))  # noqa: S308
+    return table

@@ -52,8 +52,9 @@ def unescape(text: str) -> str:
 
 def parse_po(path: Path) -> dict[str, str]:
     """msgid -> translation of one .po file ("" when it is missing or fuzzy:
-    Django does not use a fuzzy one). A plural's msgid_plural maps to its last
-    form; obsolete (#~) entries and the header are left out."""
+    Django does not use a fuzzy one; the msgid itself when one of its contexts
+    reads so). A plural's msgid_plural maps to its last form; obsolete (#~)
+    entries and the header are left out."""
     entries: dict[str, str] = {}
     for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
         fields: dict[str, str] = {}
@@ -76,6 +77,11 @@ def parse_po(path: Path) -> dict[str, str]:
             continue
         forms = sorted(key for key in fields if key.startswith("msgstr"))
         translations = ["" if fuzzy else fields[key] for key in forms] or [""]
+        # A msgid under two contexts (msgctxt) can read as itself in one ("Import" as the audit's
+        # source in German) and otherwise in the other ("Importieren", the action): shown as
+        # itself, it is that context's translation, not a leak.
+        if translations[0] == fields["msgid"]:
+            entries[fields["msgid"]] = translations[0]
         entries.setdefault(fields["msgid"], translations[0])
         if "msgid_plural" in fields:
             entries.setdefault(fields["msgid_plural"], translations[-1])
@@ -247,7 +253,9 @@ class Catalogues:
         found = []
         for segment in sorted(segments(foreign) & segments(english)):
             msgid = self.marked(segment, language)
-            if msgid is None or segment in self.translations(language) or is_data(segment, msgid, stored):
+            # "Pod:" is German's "Pod" (msgid "pod") as a label: the bare form is the one to look up.
+            shown = {segment, segment.strip(SURROUNDING)}
+            if msgid is None or shown & self.translations(language) or is_data(segment, msgid, stored):
                 continue
             found.append((segment, msgid))
         return found

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -95,6 +96,7 @@ class AppServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
+        self.started = False
         settings_dict = connection.settings_dict
         self.database_url = (
             f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
@@ -103,6 +105,25 @@ class AppServer:
         )
 
     def start(self, release: str = "release-1") -> None:
+        """Start the server and return once it answers /healthz. A restart keeps
+        the port (the tablet's service worker belongs to the origin); the
+        first start takes another free port if the one picked was taken in
+        the meantime by another process of the run (a browser, another
+        worker's server): _free_port can only pick, not hold."""
+        first = self.process is None and not self.started
+        for _attempt in range(3 if first else 1):
+            output = self._run(release)
+            if output is None:
+                self.started = True
+                return
+            if not (first and "already in use" in output):
+                break
+            self.port = _free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+        raise AssertionError(f"the app server on port {self.port} exited before answering:\n{output[-3000:]}")
+
+    def _run(self, release: str) -> str | None:
+        """None once the server answers /healthz; its output if it exits first."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "installer_ops.settings.test",
@@ -111,21 +132,32 @@ class AppServer:
             "APP_RELEASE": release,
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
+        with tempfile.TemporaryFile() as log:  # the server keeps its own descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            return self._wait(log)
+
+    def _wait(self, log) -> str | None:
+        # Wait for the server itself: it answers, or it exits and says why. The deadline
+        # only guards against a hang; a loaded machine can take a while to import and check.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.process = None
+                log.seek(0)
+                return log.read().decode(errors="replace")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1):  # noqa: S310 - loopback only
-                    return
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5):  # noqa: S310 - loopback only
+                    return None
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("the app server did not start within 30 s")
+        self.stop()
+        raise AssertionError(f"the app server on port {self.port} neither answered nor exited within 180 s")
 
     def stop(self) -> None:
         if self.process:

@@ -47,7 +47,10 @@ def test_a_lead_reads_the_consent_records_and_a_signature(page, onboarding):
     assert page.url.endswith(f"/lead/onboarding/consent/{record.pk}/")
     signature = page.get_by_role("img", name="Signature of Maria da Conceição Albuquerque")
     expect(signature).to_be_visible()
-    assert signature.evaluate("img => img.complete && img.naturalWidth > 0"), "the signature did not load"
+    # Visible comes before loaded: wait until the browser has finished with the
+    # image (complete is also true after a failed load), then ask whether it decoded.
+    expect(signature).to_have_js_property("complete", True)
+    assert signature.evaluate("img => img.naturalWidth") > 0, "the signature did not load"
     expect(page.get_by_role("heading", name="Steps: 3 of 3 done")).to_be_visible()
     check_widths(page, "consent-record")
 

@@ -6,12 +6,14 @@ The pages are not listed here: the walk starts at the role's home, follows
 the links of the rendered navigation, and one level down from each of those
 pages every link that stays in the app, at most one per URL name (admin
 pages: per admin view kind), so that the walk stays bounded as data grows.
-Each visit leaves a full-page screenshot under
-var/screenshots/every-page/<role>/<url-name>-<width>.png.
+With EVERY_PAGE_SCREENSHOTS=1 (`make screenshots`), each visit leaves a
+full-page screenshot under var/screenshots/every-page/<role>/<url-name>-<width>.png;
+`make test` leaves them out (a quarter of the walk's time, about 90 s).
 """
 
 import io
 import json
+import os
 import re
 import time
 from urllib.parse import urlsplit, urlunsplit
@@ -33,6 +35,7 @@ LOGINS = {"installer": "installer", "lead": "lead", "executive": "exec", "admin"
 WIDTHS = (1280, 820, 390)
 PER_URL_NAME = 1
 EVERY_PAGE = SCREENSHOTS / "every-page"
+TAKE_SCREENSHOTS = os.environ.get("EVERY_PAGE_SCREENSHOTS") == "1"
 
 # Not pages to walk: leaving the session, handing it to the identity
 # provider, files and machine-readable answers.
@@ -148,7 +151,8 @@ class Walker:
         for line in describe(axe_violations(page)):
             self.problems.append(f"{where}: axe {line}")
         checked = time.monotonic()
-        page.screenshot(path=EVERY_PAGE / self.role / f"{self.shots[url]}-{width}.png", full_page=True)
+        if TAKE_SCREENSHOTS:
+            page.screenshot(path=EVERY_PAGE / self.role / f"{self.shots[url]}-{width}.png", full_page=True)
         spans = (loaded - started, checked - loaded, time.monotonic() - checked)
         self.timings.append((url, width, *(round(span, 2) for span in spans)))
         # Read last: axe and the screenshot give late scripts time to report.

@@ -32,6 +32,8 @@ def check(page, name: str) -> None:
     """At a phone's, a tablet's and a laptop's width: nothing scrolls
     sideways, axe finds nothing serious; a full-page screenshot of each."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # A click that navigates can return before the new document exists: read it once loaded.
+    page.wait_for_load_state("load")
     for width in (390, 820, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -94,6 +96,7 @@ def test_a_lead_hires_a_scored_candidate_who_is_then_enrolled(page, browser, liv
 
     # The lead scores the practical task ...
     page.get_by_role("region", name="Practical").get_by_role("link", name=f"Write a scorecard for {NAME}").click()
+    page.wait_for_url("**/scorecard/")
     check(page, "scorecard")
     score(page, "Provisioning a device", (3, 3, 3), "Yes")
     expect(page.get_by_role("status")).to_contain_text("Scorecard of Mara Maker on “Provisioning a device” saved.")

@@ -110,7 +110,9 @@ def test_a_lead_signs_off_five_items_in_one_go_from_the_queue(page):
     expect(photos).to_have_count(3)
     photo = photos.first.get_by_role("img")
     expect(photo).to_have_attribute("src", photos.first.get_attribute("href"))
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", photo.element_handle())
+    # Wait for the load to finish (complete), then ask whether the image decoded.
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0, "the photo did not load"
     expect(page.get_by_role("region", name="Drills to run")).to_contain_text("Overdue")
     expect(signoffs.get_by_role("link", name="Amara Okafor")).to_have_attribute(
         "href", f"/org/installers/{enrollments[0].installer_id}/"

@@ -35,6 +35,10 @@ def publish_flow(b: Bootcamp):
 
 def fill_and_record(page, install_id: str) -> None:
     page.get_by_role("link", name="Consent").click()
+    # The panel's one top heading, the flow's title under it.
+    expect(page.get_by_role("heading", level=1, name="Customer consent")).to_be_visible()
+    expect(page.get_by_role("heading", level=1).filter(visible=True)).to_have_count(1)
+    expect(page.get_by_role("heading", level=2, name="Consent at the site")).to_be_visible()
     form = page.get_by_role("form", name="Record consent at a site")
     form.get_by_label("Install id").fill(install_id)
     for step in STEPS:

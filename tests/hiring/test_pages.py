@@ -6,8 +6,10 @@ service's refusals shown under the field."""
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from hiring import services
 from hiring.models import Candidate, Requisition, RequisitionStatus, StageChange
@@ -231,7 +233,11 @@ def test_a_candidate_is_added_and_a_second_application_is_refused_under_the_emai
 
 def test_the_board_shows_each_stage_with_source_time_in_stage_and_the_allowed_moves(client, hiring):
     c = hiring.move_to(hiring.candidate, "practical")
-    Candidate.objects.filter(pk=c.pk).update(stage_changed_at=c.stage_changed_at - datetime.timedelta(days=3, hours=1))
+    # Days in a stage are calendar days in the reader's zone: noon of their day three days ago
+    # is three days whatever the hour (3 days and 1 hour back was four in Berlin after 23:00 UTC).
+    zone = zoneinfo.ZoneInfo(hiring.requisition.pod.geography.time_zone)
+    noon = timezone.localtime(timezone.now(), zone).replace(hour=12, minute=0, second=0, microsecond=0)
+    Candidate.objects.filter(pk=c.pk).update(stage_changed_at=noon - datetime.timedelta(days=3))
     client.force_login(hiring.lead_a)
     page = text(client.get(board_url(hiring.requisition)))
     practical = page[page.index('id="column-practical"') : page.index('id="column-interview"')]

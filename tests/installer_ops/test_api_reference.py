@@ -7,10 +7,11 @@ import re
 from unittest import mock
 
 import pytest
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 
 from installer_ops import api_reference_views
-from installer_ops.api_reference import reference_of
+from installer_ops.api_reference import STATUS_PHRASES, reference_of
 from installer_ops.api_schema_nodes import SchemaReader, linked_components
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -161,3 +162,18 @@ def test_the_cached_page_reads_nothing_from_the_database(client, db, django_asse
     client.get("/api/docs/")
     with django_assert_num_queries(0):
         assert client.get("/api/docs/").status_code == 200
+
+
+def test_every_answer_the_schema_leaves_undescribed_is_named_in_the_readers_language(schema):
+    undescribed = {
+        int(status)
+        for item in schema["paths"].values()
+        for method in METHODS
+        for status, answer in item.get(method, {}).get("responses", {}).items()
+        if not answer.get("description")
+    }
+    assert undescribed, "every answer is described: this test would check nothing"
+    assert sorted(undescribed - set(STATUS_PHRASES)) == []
+    with translation.override("de"):
+        answers = {(a.status, a.description) for op in reference_of(schema).operations for a in op.answers}
+    assert {("201", "Erstellt"), ("409", "Konflikt")} <= answers

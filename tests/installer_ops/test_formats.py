@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from installer_ops.exceptions import DomainConflict
@@ -117,6 +117,26 @@ def test_the_formats_are_one_per_kind():
         '<time datetime="2026-11-18">18 Nov 2026</time>',
         '<time datetime="2026-11-18">18 Nov</time> – <time datetime="2026-12-04">4 Dec 2026</time>',
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "moment", "time"),
+    [
+        ("de", "18. November 2026, 14:05 CET", "14:05 CET"),
+        ("es", "18 de noviembre de 2026, 14:05 CET", "14:05 CET"),
+        ("fr", "18 novembre 2026, 14:05 CET", "14:05 CET"),
+        ("ja", "2026年11月18日 14:05 CET", "14:05 CET"),
+    ],
+)
+def test_a_time_names_its_zone_in_every_language(language, moment, time):
+    with translation.override(language), timezone.override("Europe/Berlin"):
+        rendered = Template(
+            "{{ moment|date:'DATETIME_FORMAT' }}|{{ moment|time }}|{{ moment|date:'SHORT_DATETIME_FORMAT' }}"
+        )
+        shown = rendered.render(Context({"moment": timezone.localtime(MOMENT)})).split("|")
+    assert shown[:2] == [moment, time]
+    assert shown[2].endswith(" 14:05 CET")
+    assert sorted(code for code, _name in settings.LANGUAGES) == sorted(["en", "de", "es", "fr", "ja"])
 
 
 def test_figures_group_thousands_and_ids_stay_bare():

@@ -108,11 +108,15 @@ def test_a_killed_rebuild_run_again_matches_an_uninterrupted_one(real_celery):
 
     worker = start_worker(queue, real_celery)
     try:
-        result = run_kpi_job.apply_async(args=[str(job.pk)], queue=queue)
-        result.get(timeout=180)
+        run_kpi_job.apply_async(args=[str(job.pk)], queue=queue).get(timeout=60)  # the parts are sent
+        deadline = time.monotonic() + 180
+        while job.status != "done":  # the job is done when its last part is
+            assert job.status != "failed", job.error
+            assert time.monotonic() < deadline, f"the rebuild did not finish: {job.parts_done} of {job.parts}"
+            time.sleep(0.1)
+            job.refresh_from_db()
     finally:
         stop_worker(worker)
-    job.refresh_from_db()
     assert (job.status, job.progress) == ("done", 1.0)
     interrupted_then_rerun = snapshot_rows()
     assert len(interrupted_then_rerun) > partial > 0

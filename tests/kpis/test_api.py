@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from kpis.models import Audit, KpiJob, KpiSnapshot
+from kpis.periods import kpi_zone
 from tests.factories import PodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,12 @@ def test_an_import_enqueues_the_recompute_of_its_periods(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         report = field_data_import(actor=None, files=GOOD)
     job = KpiJob.objects.get()
-    assert (job.since, job.until, job.status) == (datetime.date(2024, 9, 12), datetime.date(2024, 11, 5), "done")
+    # INC-2 is still open: it is counted at the end of every period up to today.
+    today = datetime.datetime.now(kpi_zone()).date()
+    assert (job.since, job.until, job.status) == (datetime.date(2024, 9, 12), today, "done")
+    # Only the periods holding a touched day are recomputed: the visits' and
+    # the incidents' days, and a day a week across the open incident.
+    assert job.days[:3] == ["2024-09-12", "2024-09-20", "2024-10-01"] and job.days[-1] == today.isoformat()
     assert report.job == job
     assert (
         KpiSnapshot.objects.filter(kpi="mttr", scope="org", grain="month", period_start="2024-10-01").get().value == 3.5

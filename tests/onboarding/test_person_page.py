@@ -250,7 +250,7 @@ def test_the_history_names_the_mentor_kit_and_drill_the_services_recorded(client
     history = page[page.index('id="history-title"') :]
     for shown in (
         f"Mentor:</span> {o.mentor}<",
-        f"Profile:</span> {o.profile}<",
+        f"Configuration profile:</span> {o.profile}<",
         f"Runbook:</span> {kit.runbook_version}<",
         f"Playbook:</span> {kit.playbook_version}<",
         f"Scenario:</span> {o.scenario}<",

@@ -6,6 +6,7 @@ intact, while its Latin text stays in DejaVu."""
 import subprocess
 
 import pytest
+from django.utils.translation import override
 
 from onboarding import printing
 from onboarding.document_services import document_create, document_publish
@@ -39,3 +40,22 @@ def test_a_japanese_runbook_prints_in_a_japanese_font_and_reads_back_whole(tmp_p
         assert words in flat, text
     assert LATIN in " ".join(text.split())
     assert "\ufffd" not in text  # no character lost on the way
+
+
+FOOTERS = [("en", "Page 1 of 1"), ("de", "Seite 1 von 1"), ("ja", "1/1ページ"), ("fr", "Page 1 sur 1")]
+
+
+@pytest.mark.parametrize(("language", "footer"), FOOTERS)
+def test_the_page_numbers_are_in_the_readers_language(tmp_path, language, footer):
+    document = document_create(actor=None, kind="runbook", slug=f"short-{language}", title="Short")
+    version = document_publish(actor=None, document=document, body="# Short\n\nOne page.\n")
+    path = tmp_path / "short.pdf"
+    with override(language):
+        path.write_bytes(printing.document_pdf(version))
+        margins = printing.page_margin_css(version)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    shown = " ".join(text.split())
+    assert footer in (shown if language != "ja" else "".join(text.split())), text
+    assert "counter(page)" in margins and "counter(pages)" in margins  # the browser's print view too
+    if language != "en":
+        assert "Page 1 of 1" not in shown

@@ -6,6 +6,7 @@ does not."""
 
 import datetime
 import subprocess
+import zoneinfo
 
 import pytest
 from django.utils import formats, timezone
@@ -36,8 +37,11 @@ def publish_v2(o, days_ago=0):
     return v2
 
 
-def expected_mark(version) -> str:
-    date = formats.date_format(timezone.localdate(version.published_at))
+def expected_mark(version, zone: str = "UTC") -> str:
+    """The mark as a reader in `zone` reads it: a page is in the person's zone
+    (the installer's geography's), the API, which serves the packet, in UTC.
+    Between 23:00 and midnight UTC the two days differ."""
+    date = formats.date_format(timezone.localdate(version.published_at, zoneinfo.ZoneInfo(zone)))
     return f"Superseded by v{version.number} on {date}: {NOTE}."
 
 
@@ -54,7 +58,7 @@ def test_the_pdf_reads_the_same_stylesheet_and_fetches_nothing_else():
     fetcher = printing._static_fetcher()
     response = fetcher(printing.PDF_BASE_URL + "static/onboarding/print.css")
     css = response.read().decode()
-    assert "@page" in css and "counter(pages)" in css and response.content_type == "text/css"
+    assert "@page" in css and "@bottom-right" in css and response.content_type == "text/css"
     for url in ("https://example.com/static/onboarding/print.css", "file:///etc/passwd", printing.PDF_BASE_URL + "x"):
         with pytest.raises(ValueError, match="not fetched"):
             fetcher(url)
@@ -100,7 +104,7 @@ def test_an_old_versions_pdf_is_marked_on_every_page_and_the_current_one_is_not(
     old = pdf_pages(client.get("/runbooks/field-runbook/v1.pdf").content, tmp_path, "v1.pdf")
     assert len(old) >= 2
     for number, page in enumerate(old, start=1):
-        assert expected_mark(v2) in page and f"Page {number} of {len(old)}" in page
+        assert expected_mark(v2, o.installer.pod.geography.time_zone) in page and f"Page {number} of {len(old)}" in page
     current = pdf_pages(client.get("/runbooks/field-runbook/v2.pdf").content, tmp_path, "v2.pdf")
     assert current and not any("Superseded" in page for page in current)
 
@@ -110,7 +114,7 @@ def test_the_print_view_of_an_old_version_has_a_banner_linking_the_current_one(c
     v2 = publish_v2(o)
     client.force_login(o.installer.user)
     old = client.get("/runbooks/field-runbook/v1/").content.decode()
-    assert expected_mark(v2) in old
+    assert expected_mark(v2, o.installer.pod.geography.time_zone) in old
     assert '<a href="/runbooks/field-runbook/v2/">Read the current version (v2)</a>' in old
     current = client.get("/runbooks/field-runbook/v2/").content.decode()
     assert "Superseded" not in current and "superseded-banner" not in current

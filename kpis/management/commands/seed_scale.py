@@ -1,22 +1,62 @@
-"""python manage.py seed_scale: synthetic field data at scale, for benchmarks.
+"""python manage.py seed_scale: a large synthetic organisation, for benchmarks.
 
-Table names in the SQL below are our own models' tables; every value is a parameter.
+Everything every KPI reads, in proportion: pods and installers with their
+promotions, installs, visits, nodes, incidents and audits
+(kpis/scale_seed_field.py); cohorts, enrollments, item states and their
+check-off events (kpis/scale_seed_bootcamp.py); day-1 kits, drills,
+clearances and consent records (kpis/scale_seed_onboarding.py); requisitions,
+candidates and their stage changes (kpis/scale_seed_hiring.py).
 
-Generated inside PostgreSQL with generate_series (a million rows in seconds);
-deterministic (setseed), so two runs make the same data set.
+Generated inside PostgreSQL with set-based statements over generate_series
+(a million installs in a few minutes), in one transaction; deterministic
+(setseed, and hashes of row keys where rows meet in joins), so two runs make
+the same data set.
 """
 
 import datetime
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from installer_ops.models import Geography, Installer, Pod, User, Vertical
+from bootcamp.models import CheckoffEvent, Cohort, Enrollment, Evidence, Item, ItemState
+from hiring.models import Candidate, Requisition, StageChange
+from installer_ops.models import Installer, Pod, Promotion
+from kpis import scale_seed_bootcamp, scale_seed_field, scale_seed_hiring, scale_seed_onboarding
 from kpis.models import Audit, Incident, Install, Node, Visit
+from onboarding.models import Clearance, ConsentRecord, Day1Kit, OutageDrill
+
+# What the seed writes in bulk: their foreign keys are checked and plain indexes built once, at the end.
+BULK = [
+    Installer,
+    Promotion,
+    Install,
+    Visit,
+    Node,
+    Incident,
+    Audit,
+    Cohort,
+    Cohort.pods.through,
+    Enrollment,
+    ItemState,
+    CheckoffEvent,
+    Evidence,
+    Day1Kit,
+    OutageDrill,
+    Clearance,
+    ConsentRecord,
+    Requisition,
+    Candidate,
+    StageChange,
+]
+
+
+def bulk_tables() -> list[str]:
+    return [model._meta.db_table for model in BULK]
 
 
 class Command(BaseCommand):
-    help = "Create a large synthetic organisation and field data (PostgreSQL only)."
+    help = "Create a large synthetic organisation and its data for every KPI (PostgreSQL only)."
 
     def add_arguments(self, parser):
         parser.add_argument("--pods", type=int, default=200)
@@ -24,6 +64,7 @@ class Command(BaseCommand):
         parser.add_argument("--installs", type=int, default=1_000_000)
         parser.add_argument("--incidents", type=int, default=300_000)
         parser.add_argument("--audits", type=int, default=50_000)
+        parser.add_argument("--cohorts", type=int, default=400)
         parser.add_argument("--months", type=int, default=36)
         parser.add_argument("--until", type=datetime.date.fromisoformat, default=datetime.date(2026, 10, 31))
 
@@ -34,106 +75,60 @@ class Command(BaseCommand):
             )
         if Pod.objects.exists():
             raise CommandError("The database already has pods: seed_scale wants an empty one.")
+        if o["cohorts"] < 1 or o["pods"] < 1 or o["installers"] < 1:
+            raise CommandError("--pods, --installers and --cohorts need at least 1.")
         until = o["until"]
         since = (until.replace(day=1) - datetime.timedelta(days=31 * (o["months"] - 1))).replace(day=1)
         days = (until - since).days
-        t = {
-            m.__name__: m._meta.db_table
-            for m in (Geography, Vertical, Pod, User, Installer, Node, Install, Visit, Incident, Audit)
+        timings = []
+
+        def step(label, run, *args):
+            started = time.perf_counter()
+            result = run(*args)
+            timings.append(f"{label} {time.perf_counter() - started:.1f} s")
+            return result
+
+        with connection.cursor() as c:
+            with transaction.atomic():
+                c.execute("SELECT setseed(0.42)")
+                # random() draws follow the order rows are scanned in: a scan
+                # joining another session's half-way would draw them differently.
+                c.execute("SET LOCAL synchronize_seqscans = off")
+                # The sorts and hashes over a million rows, in memory rather than spilled to disk.
+                c.execute("SET LOCAL work_mem = '256MB'")
+                with scale_seed_field.keys_and_indexes_after_load(c, bulk_tables(), step):
+                    step("organisation", scale_seed_field.organisation, c, o, until)
+                    version = step("bootcamp", scale_seed_bootcamp.bootcamp, c, o, until)
+                    items = Item.objects.filter(module__version=version).count()
+                    step("documents", scale_seed_onboarding.documents, c, since, days)
+                    step("kits, drills, clearances", scale_seed_onboarding.kits_drills_clearances, c, until, items)
+                    step("who installs when", scale_seed_field.active_installers, c, since, until)
+                    step("installs and visits", scale_seed_field.installs_and_visits, c, o, since, days)
+                    step("incidents and audits", scale_seed_field.incidents_and_audits, c, o, since, days)
+                    step("consent records", scale_seed_onboarding.consent_records, c)
+                    step("hiring", scale_seed_hiring.hiring, c, until)
+                started = time.perf_counter()
+            timings.append(f"commit {time.perf_counter() - started:.1f} s")
+            step("analyze", c.execute, "ANALYZE")
+        if o["verbosity"] >= 2:
+            self.stdout.write("; ".join(timings))
+        counts = {
+            name: model.objects.count()
+            for name, model in [
+                ("pods", Pod),
+                ("installers", Installer),
+                ("installs", Install),
+                ("visits", Visit),
+                ("incidents", Incident),
+                ("audits", Audit),
+                ("cohorts", Cohort),
+                ("enrollments", Enrollment),
+                ("item states", ItemState),
+                ("drills", OutageDrill),
+                ("clearances", Clearance),
+                ("consent records", ConsentRecord),
+                ("requisitions", Requisition),
+                ("candidates", Candidate),
+            ]
         }
-        with transaction.atomic(), connection.cursor() as c:
-            c.execute("SELECT setseed(0.42)")
-            c.execute(
-                f"INSERT INTO {t['Geography']} (code, name, time_zone, locale) "
-                "SELECT 'geo-' || g, 'Geography ' || g, 'UTC', 'en' FROM generate_series(1, 8) g"
-            )
-            c.execute(
-                f"INSERT INTO {t['Vertical']} (code, name) "
-                "SELECT 'vertical-' || v, 'Vertical ' || v FROM generate_series(1, 5) v"
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Pod"]} (code, name, vertical_id, geography_id)
-                SELECT 'pod-' || p, 'Pod ' || p,
-                       (SELECT id FROM {t["Vertical"]} ORDER BY id OFFSET mod(p, 5) LIMIT 1),
-                       (SELECT id FROM {t["Geography"]} ORDER BY id OFFSET mod(p, 8) LIMIT 1)
-                FROM generate_series(1, %s) p""",
-                [o["pods"]],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["User"]}
-                    (password, is_superuser, username, email, is_staff, is_active, date_joined, name)
-                SELECT '!', false, 'scale-' || i, '', false, true, now(), 'Installer ' || i
-                FROM generate_series(1, %s) i""",
-                [o["installers"]],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Installer"]} (user_id, employee_id, pod_id, level, stage, hired_on, hiring_source,
-                                             left_on, left_voluntarily, created_at, updated_at)
-                SELECT h.id, 'S-' || h.n, h.pod_id, 1 + mod(h.n, 4),
-                       CASE WHEN h.leaves THEN 'left' ELSE 'cleared' END, h.hired_on, '',
-                       CASE WHEN h.leaves THEN least(h.hired_on + 30 + (random() * 500)::int, %s::date) END,
-                       CASE WHEN h.leaves THEN random() < 0.7 END, now(), now()
-                FROM (
-                    SELECT u.id, u.n, pods.ids[1 + mod(u.n, array_length(pods.ids, 1))] AS pod_id,
-                           %s::date - 30 - (random() * 900)::int AS hired_on, mod(u.n, 7) = 0 AS leaves
-                    FROM (SELECT id, row_number() OVER (ORDER BY id) n FROM {t["User"]}
-                          WHERE left(username, 6) = 'scale-') u,
-                         (SELECT array_agg(id ORDER BY id) ids FROM {t["Pod"]}) pods
-                ) h""",
-                [until, until],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Install"]} (external_id, site, pod_id, installer_id)
-                SELECT 'I-' || n, 'Site ' || mod(n, 5000), pods.ids[1 + mod(n, array_length(pods.ids, 1))], NULL
-                FROM generate_series(1, %s) n, (SELECT array_agg(id ORDER BY id) ids FROM {t["Pod"]}) pods""",
-                [o["installs"]],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Visit"]} (install_id, visited_at, outcome)
-                SELECT id, %s::timestamptz + random() * (%s * interval '1 day'),
-                       (ARRAY['success', 'success', 'success', 'success', 'success', 'partial', 'failed'])
-                           [1 + floor(random() * 7)::int]
-                FROM {t["Install"]}""",
-                [since, days],
-            )
-            c.execute(f"""
-                INSERT INTO {t["Visit"]} (install_id, visited_at, outcome)
-                SELECT install_id, visited_at + (1 + floor(random() * 25)::int) * interval '1 day', 'success'
-                FROM {t["Visit"]} WHERE random() < 0.25""")
-            c.execute(
-                f"""
-                INSERT INTO {t["Node"]} (serial, site, pod_id, installer_id, installed_on)
-                SELECT 'N-' || n, 'Site ' || mod(n, 5000), pods.ids[1 + mod(n, array_length(pods.ids, 1))], NULL,
-                       %s::date + (random() * %s)::int
-                FROM generate_series(1, %s) n, (SELECT array_agg(id ORDER BY id) ids FROM {t["Pod"]}) pods""",
-                [since, days, max(o["incidents"] // 3, 1)],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Incident"]} (external_id, node_id, severity, opened_at, resolved_at)
-                SELECT 'INC-' || n, nodes.ids[1 + mod(n, array_length(nodes.ids, 1))], 'sev3', o.opened,
-                       CASE WHEN random() < 0.01 THEN NULL ELSE o.opened + random() * interval '72 hours' END
-                FROM (SELECT n, %s::timestamptz + random() * (%s * interval '1 day') AS opened
-                      FROM generate_series(1, %s) n) o,
-                     (SELECT array_agg(id ORDER BY id) ids FROM {t["Node"]}) nodes""",
-                [since, days, o["incidents"]],
-            )
-            c.execute(
-                f"""
-                INSERT INTO {t["Audit"]} (external_id, pod_id, installer_id, audited_on, passed, findings)
-                SELECT 'A-' || n, pods.ids[1 + mod(n, array_length(pods.ids, 1))], NULL,
-                       %s::date + (random() * %s)::int, random() < 0.9, ''
-                FROM generate_series(1, %s) n, (SELECT array_agg(id ORDER BY id) ids FROM {t["Pod"]}) pods""",
-                [since, days, o["audits"]],
-            )
-            c.execute("ANALYZE")
-        self.stdout.write(
-            f"{Pod.objects.count()} pods, {Installer.objects.count()} installers, {Install.objects.count()} installs, "
-            f"{Visit.objects.count()} visits, {Incident.objects.count()} incidents, {Audit.objects.count()} audits, "
-            f"{since} to {until}."
-        )
+        self.stdout.write(", ".join(f"{n} {name}" for name, n in counts.items()) + f", {since} to {until}.")

@@ -150,9 +150,11 @@
   function render(flows, waiting, history, downloadedAt) {
     var panel = document.getElementById("consent");
     var flow = (flows || [])[0] || null;
+    // Each panel has the page's one top heading while it is shown (like Runbooks and My record).
+    var heading = el("h1", { text: gettext("Customer consent") });
     if (!flow) {
       built = null;
-      panel.replaceChildren(el("p", { className: "empty", text: downloadedAt
+      panel.replaceChildren(heading, el("p", { className: "empty", text: downloadedAt
         ? gettext("No consent procedure is published for your geography yet; your lead tells you when there is one.")
         : gettext("Connect once to download your geography's consent procedure; after that it works offline.") }));
       return;
@@ -164,6 +166,7 @@
     ]);
     procedure.lastChild.innerHTML = flow.html; // sanitised by the server (onboarding/printing.py)
     var parts = [
+      heading,
       el("h2", { text: flow.title }),
       el("p", { className: "muted", text: interpolate(gettext("Version %(n)s, published %(date)s, for %(geography)s."), { n: flow.version, date: InstallerFormats.date(flow.published_at), geography: flow.geography_name }, true) }),
       acknowledgement(flow),

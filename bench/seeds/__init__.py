@@ -1,0 +1,1 @@
+"""Data the benchmarks seed (imported by bench/*.py, never run by itself)."""

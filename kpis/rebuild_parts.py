@@ -1,0 +1,41 @@
+"""A recompute split into parts that workers run side by side. Each part
+is a group of KPIs over every grain of the job: independent of the others
+(its own snapshots, its own (kpi, grain) ranges to zero), so any number of
+workers may take them in any order, and a part run twice writes nothing
+the second time.
+
+The groups follow what each KPI reads, measured at 1,000,000 installs
+(docs/scaling.md): the KPIs of the ranked first visits share one ranking
+per part; MTTR's incidents are the next largest; the rest are light. The
+heaviest parts come first, so that a second worker starts on the next
+heavy one while the first is busy."""
+
+from .models import KpiCode
+from .registry import KPIS
+
+GROUPS = {
+    "first-visits": [KpiCode.FIRST_TIME_SUCCESS, KpiCode.COHORT_FIRST_TIME_SUCCESS],
+    "consent": [KpiCode.CONSENT_COMPLETION],
+    "incidents": [KpiCode.MTTR],
+    "people": [
+        KpiCode.AUDIT_PASS_RATE,
+        KpiCode.CHURN,
+        KpiCode.PROMOTION_RATE,
+        KpiCode.BOOTCAMP_COMPLETION,
+        KpiCode.DAYS_TO_CLEARANCE,
+        KpiCode.DRILL_FIRST_PASS,
+        KpiCode.TIME_TO_HIRE,
+        KpiCode.CANDIDATE_CONVERSION,
+        KpiCode.HIRE_CLEARANCE_60D,
+        KpiCode.FIRST_YEAR_RETENTION,
+    ],
+}
+PARTS = list(GROUPS)
+CONSENT_PART = "consent"
+
+if sorted(code for codes in GROUPS.values() for code in codes) != sorted(KPIS):  # a KPI in no part, or in two
+    raise RuntimeError("every KPI belongs to exactly one rebuild part")
+
+
+def kpis_of_part(part: str) -> list[str]:
+    return list(GROUPS[part])
