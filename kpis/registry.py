@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import consent_kpis, field_kpis, first_time_kpis, hiring_kpis, readiness_kpis
 from .aggregates import ALL_SCOPES, FIELD_SCOPES, HIRING_SCOPES
@@ -171,6 +172,28 @@ def unit_name(kpi: str) -> str:
 
 
 # The formula in words (docs/product.md, KPIs), shown on each KPI's page.
+# The breakdown's column headers: ten KPIs side by side fit a laptop only under
+# short names (German's full names made the table 1,600 px wide). The full
+# name stays in the header's accessible name and in its tooltip.
+COLUMN_LABELS = {
+    KpiCode.MTTR: pgettext_lazy("KPI column", "MTTR (h)"),
+    KpiCode.FIRST_TIME_SUCCESS: pgettext_lazy("KPI column", "First-time success"),
+    KpiCode.AUDIT_PASS_RATE: pgettext_lazy("KPI column", "Audits passed"),
+    KpiCode.CONSENT_COMPLETION: pgettext_lazy("KPI column", "Consent"),
+    KpiCode.CHURN: pgettext_lazy("KPI column", "Churn"),
+    KpiCode.PROMOTION_RATE: pgettext_lazy("KPI column", "Promotion"),
+    KpiCode.BOOTCAMP_COMPLETION: pgettext_lazy("KPI column", "Bootcamp completed"),
+    KpiCode.DAYS_TO_CLEARANCE: pgettext_lazy("KPI column", "Days to clearance"),
+    KpiCode.DRILL_FIRST_PASS: pgettext_lazy("KPI column", "Drill, first try"),
+    KpiCode.COHORT_FIRST_TIME_SUCCESS: pgettext_lazy("KPI column", "First 90 days"),
+}
+
+
+def column_label(kpi: str) -> str:
+    """A KPI's name in a table of many KPIs; its full name where it has no short one."""
+    return str(COLUMN_LABELS.get(kpi) or KpiCode(kpi).label)
+
+
 DEFINITIONS = {
     KpiCode.MTTR: _(
         "Hours from an incident's detection to the restoration of service, averaged over the incidents "

@@ -16,7 +16,7 @@ from .hiring_dashboard import HiringSection, hiring_section
 from .models import KpiCode, KpiJob, KpiSnapshot, KpiTarget, Scope
 from .periods import Period, last_complete, previous
 from .policies import field_rows_visible_to  # noqa: F401 - the scope is the policies'; re-exported
-from .registry import COHORT_KPIS, HIRING_KPIS, LOWER_IS_BETTER, kpis_of
+from .registry import COHORT_KPIS, HIRING_KPIS, LOWER_IS_BETTER, column_label, kpis_of
 from .running import Running, running_figures, spans
 from .sources import source_names
 
@@ -62,6 +62,10 @@ class Tile:
     @property
     def value(self) -> float | None:
         return self.complete.value if self.complete else None
+
+    @property
+    def column_label(self) -> str:
+        return column_label(self.kpi)
 
     @property
     def change(self) -> float | None:

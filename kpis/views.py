@@ -14,7 +14,7 @@ from .exports import dashboard_csv
 from .models import Grain, KpiCode, Scope
 from .periods import dates_of, period_name, span_name
 from .policies import can_recompute_kpis
-from .registry import COHORT_KPIS, benchmarks
+from .registry import COHORT_KPIS, benchmarks, column_label
 from .selectors import dashboard as dashboard_data
 from .selectors import recompute_failure
 
@@ -64,7 +64,7 @@ def dashboard(request):
             "charts": charts,
             "grains": Grain.choices,
             "scopes": Scope,
-            "cohort_kpis": [(kpi, KpiCode(kpi).label) for kpi in COHORT_KPIS],
+            "cohort_kpis": [(kpi, KpiCode(kpi).label, column_label(kpi)) for kpi in COHORT_KPIS],
             "period_name": period_name(data.period),
             "period_dates": dates_of(data.period),
             "before_name": period_name(data.before),

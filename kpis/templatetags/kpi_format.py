@@ -3,7 +3,7 @@ from html import escape as escape_text
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from kpis.figures import MET, MISSED, NEAR, format_change, format_value, status_text, value_formatter
 
@@ -11,7 +11,12 @@ register = template.Library()
 
 # A mark beside the words, so that the status never rests on colour alone.
 STATUS_MARKS = {MET: "✓", NEAR: "≈", MISSED: "✗"}
-SHORT_STATUS = {MET: gettext_lazy("met"), NEAR: gettext_lazy("near"), MISSED: gettext_lazy("missed")}
+# A breakdown cell's badge: one short word, since ten KPI columns share a laptop's width.
+SHORT_STATUS = {
+    MET: pgettext_lazy("target badge", "met"),
+    NEAR: pgettext_lazy("target badge", "near"),
+    MISSED: pgettext_lazy("target badge", "missed"),
+}
 
 
 @register.simple_tag
