@@ -44,11 +44,11 @@ class EvidenceProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def _too_large() -> PayloadTooLarge:
+def too_large() -> PayloadTooLarge:
     return PayloadTooLarge(_("A photo may be at most %(mb)s MB.") % {"mb": MAX_EVIDENCE_BYTES // (1024 * 1024)})
 
 
-def _content_length(meta) -> int | None:
+def content_length(meta) -> int | None:
     """The declared body length, or None when the request has none (a
     chunked body) or it is not a number."""
     raw = str(meta.get("CONTENT_LENGTH") or "").strip()
@@ -67,13 +67,13 @@ def _read_at_most(read, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _body(request) -> bytes:
+def photo_body(request) -> bytes:
     """The image bytes, read from the stream and never more than one byte
     past the limit: request.body would refuse anything over Django's
     DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and a client that sends no
     Content-Length (chunked) must not be able to make us read without end."""
     django_request = request._request
-    declared = _content_length(django_request.META)
+    declared = content_length(django_request.META)
     if declared is not None:
         data = _read_at_most(django_request.read, MAX_EVIDENCE_BYTES + 1)
         if len(data) < declared:
@@ -89,7 +89,7 @@ def _body(request) -> bytes:
     else:
         data = b""
     if len(data) > MAX_EVIDENCE_BYTES:
-        raise _too_large()
+        raise too_large()
     return data
 
 
@@ -103,7 +103,7 @@ def _event_id(request) -> uuid.UUID:
         raise ValidationError({"X-Event-Id": [_("Is not a UUID.")]}) from None
 
 
-def _taken_at(request):
+def taken_at_header(request):
     raw = request.headers.get("X-Taken-At", "").strip()
     if not raw:
         return None
@@ -114,7 +114,7 @@ def _taken_at(request):
     return parsed
 
 
-def _problem(description: str) -> OpenApiResponse:
+def problem_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(EvidenceProblemSerializer, description=description)
 
 
@@ -148,20 +148,20 @@ class EvidenceView(APIView):
             201: OpenApiResponse(EvidenceSerializer, description="Stored."),
             200: OpenApiResponse(EvidenceSerializer, description="Stored already: same id, same bytes."),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad header or field, with its messages."),
-            404: _problem("The event is unknown or not yours."),
-            409: _problem("Same id with other bytes, the enrollment closed, or too many photos."),
-            413: _problem("Over 5 MB."),
-            415: _problem("Not a JPEG, PNG or WebP image, or not the type it was sent as."),
+            404: problem_response("The event is unknown or not yours."),
+            409: problem_response("Same id with other bytes, the enrollment closed, or too many photos."),
+            413: problem_response("Over 5 MB."),
+            415: problem_response("Not a JPEG, PNG or WebP image, or not the type it was sent as."),
         },
     )
     def put(self, request, evidence_id: uuid.UUID):
         """Store a photo of one of your check-offs, once: the body is the
         image, Content-Type its type. Retrying with the same id and bytes
         answers 200 and changes nothing."""
-        length = _content_length(request._request.META)
+        length = content_length(request._request.META)
         if length is not None and length > MAX_EVIDENCE_BYTES:
-            raise _too_large()  # before a byte is read
-        event_id, taken_at = _event_id(request), _taken_at(request)
+            raise too_large()  # before a byte is read
+        event_id, taken_at = _event_id(request), taken_at_header(request)
         event = (
             policies.events_taking_evidence_of(request.user)
             .select_related("enrollment", "item")
@@ -170,7 +170,7 @@ class EvidenceView(APIView):
         )
         if event is None:
             raise NotFound(_("No check-off of yours has this id."))
-        data = _body(request)
+        data = photo_body(request)
         try:
             stored = evidence_store(
                 actor=request.user,
@@ -198,7 +198,7 @@ class EvidenceView(APIView):
         parameters=[_EVIDENCE_ID],
         responses={
             **{(200, content_type): OpenApiTypes.BINARY for content_type in EvidenceType.values},
-            404: _problem("No such photo, or not one you may see."),
+            404: problem_response("No such photo, or not one you may see."),
         },
     )
     def get(self, request, evidence_id: uuid.UUID):

@@ -30,6 +30,7 @@ ACTIONS = {
     "change version": pgettext_lazy("audit action", "Change version"),
     "clear": pgettext_lazy("audit action", "Clear for deployment"),
     "confirm shadow day": pgettext_lazy("audit action", "Confirm shadow day"),
+    "consent photo stored": pgettext_lazy("audit action", "Store consent photo"),
     "create": pgettext_lazy("audit action", "Create"),
     "create api token": pgettext_lazy("audit action", "Create API token"),
     "create version": pgettext_lazy("audit action", "Create version"),

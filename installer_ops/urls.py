@@ -15,7 +15,7 @@ from kpis import detail_views as kpi_detail_views
 from kpis import field_apis
 from kpis import views as kpi_views
 from onboarding import apis as onboarding_apis
-from onboarding import consent_apis, person_views, queue_views, tablet_apis
+from onboarding import consent_apis, consent_photo_apis, person_views, queue_views, tablet_apis
 from onboarding import views as onboarding_views
 
 from . import account_views, apis, audit_apis, audit_views, single_sign_on, sync_apis, tablet, views
@@ -69,6 +69,11 @@ api_v1 = [
         "consent-records/<uuid:pk>/signature.png",
         consent_apis.ConsentSignatureView.as_view(),
         name="api-consent-signature",
+    ),
+    path(
+        "consent-records/<uuid:pk>/photos/<uuid:photo_id>",
+        consent_photo_apis.ConsentPhotoView.as_view(),
+        name="api-consent-photo",
     ),
     # No trailing slash: the tablet PUTs the photo to /api/v1/evidence/{uuid}.
     path("evidence/<uuid:evidence_id>", evidence_apis.EvidenceView.as_view(), name="api-evidence"),

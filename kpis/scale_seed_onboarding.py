@@ -187,12 +187,13 @@ def consent_records(c, signature: bytes | None = None) -> None:
     png = signature or _signature_png()
     c.execute(
         f"""
-        INSERT INTO {T["ConsentRecord"]} (id, installer_id, version_id, install_ref, steps_done, representative,
+        INSERT INTO {T["ConsentRecord"]} (id, installer_id, version_id, install_ref, steps_done, photos, representative,
                                           signature_png, signature_sha256, complete, superseded, device_id,
                                           device_seq, occurred_at, received_at, effective_at)
         SELECT md5('scale-consent-' || n || '-' || r)::uuid, installer_id,
                CASE WHEN superseded OR at < v2_at THEN v1 ELSE v2 END, 'I-' || n,
                CASE WHEN complete THEN '[1, 2, 3, 4]' ELSE '[1, 2]' END::jsonb,
+               jsonb_build_array(jsonb_build_object('id', md5('scale-photo-' || n || '-' || r)::uuid, 'step', 2)),
                CASE WHEN complete THEN 'Site representative' ELSE '' END,
                CASE WHEN complete THEN %s ELSE ''::bytea END, CASE WHEN complete THEN %s ELSE '' END,
                complete, superseded, 'scale-tablet-' || installer_id, NULL, at, at + interval '1 hour', at

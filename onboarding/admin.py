@@ -22,6 +22,7 @@ from .models import (
     Clearance,
     ConfigProfile,
     ConsentAcknowledgement,
+    ConsentPhoto,
     ConsentRecord,
     Day1Kit,
     Document,
@@ -186,3 +187,33 @@ class ConsentRecordAdmin(HistoryAdmin):
             return _("No signature")
         url = reverse("v1:api-consent-signature", args=[obj.pk])
         return format_html('<img src="{}" alt="{}">', url, _("Signature"))
+
+
+@admin.register(ConsentPhoto)
+class ConsentPhotoAdmin(HistoryAdmin):
+    """A consent step's photo, stored once by the tablet's upload. The object
+    page links to it through the API, which checks who may see it."""
+
+    list_display = ("id", "record", "step", "size", "taken_at")
+    list_filter = ("content_type",)
+    search_fields = ("=id", "=record__id", "record__install_ref", "record__installer__user__name")
+    list_select_related = ("record__installer__user", "record__version")
+    date_hierarchy = "taken_at"
+    fields = (
+        "id",
+        "photo",
+        "record",
+        "step",
+        "content_type",
+        "size",
+        "sha256",
+        "taken_at",
+        "uploaded_by",
+        "received_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        url = reverse("v1:api-consent-photo", args=[obj.record_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open the photo"))

@@ -6,12 +6,13 @@ write through onboarding/document_services.py. A record is written only by
 the sync endpoint (`consent.recorded`)."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ from installer_ops.models import Installer
 
 from . import document_selectors, document_services, printing
 from .consent_steps import consent_steps
-from .models import ConsentAcknowledgement, DocumentVersion
+from .models import ConsentAcknowledgement, ConsentPhoto, DocumentVersion
 
 
 class ConsentStepSerializer(serializers.Serializer):
@@ -103,6 +104,13 @@ class ConsentAcknowledgeView(APIView):
         return Response(ConsentFlowSerializer(_flow(version, _acknowledged(request.user))).data)
 
 
+class ConsentRecordPhotoSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    step = serializers.IntegerField()
+    stored = serializers.BooleanField()
+    url = serializers.CharField()
+
+
 class ConsentRecordSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     installer = serializers.IntegerField(source="installer_id")
@@ -121,9 +129,25 @@ class ConsentRecordSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField()
     signature_url = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField(
+        help_text="The photos declared for the steps that ask for one; `stored` is false until the tablet sent it."
+    )
 
     def get_signature_url(self, record) -> str | None:
         return reverse("v1:api-consent-signature", args=[record.pk]) if record.signature_sha256 else None
+
+    @extend_schema_field(ConsentRecordPhotoSerializer(many=True))
+    def get_photos(self, record) -> list[dict]:
+        stored = {str(photo.pk) for photo in record.photo_files.all()}
+        return [
+            {
+                "id": photo["id"],
+                "step": photo["step"],
+                "stored": photo["id"] in stored,
+                "url": reverse("v1:api-consent-photo", args=[record.pk, photo["id"]]),
+            }
+            for photo in record.photos
+        ]
 
 
 class ConsentRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -132,7 +156,11 @@ class ConsentRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = ConsentRecordSerializer
 
     def get_queryset(self):
-        records = document_selectors.consent_records_visible_to(self.request.user).order_by("-effective_at", "pk")
+        records = (
+            document_selectors.consent_records_visible_to(self.request.user)
+            .prefetch_related(Prefetch("photo_files", queryset=ConsentPhoto.objects.only("id", "record_id")))
+            .order_by("-effective_at", "pk")
+        )
         if install := self.request.query_params.get("install"):
             try:
                 values.validate_no_nul(install)  # PostgreSQL refuses it in a query

@@ -6,8 +6,10 @@ content answers `duplicate`, one with other content `conflict`, a bad event
 is rejected with its reason and never fails the others.
 
 A record is kept whatever it holds, because it is what happened at the site:
-it is `complete` when every step of its flow version is ticked, the
-customer's representative is named and has signed; it is `superseded` when a
+it is `complete` when every step of its flow version is ticked (a step
+that asks for a photo with its photo declared: the photo itself follows the
+record, onboarding/consent_photos.py), the customer's representative is
+named and has signed; it is `superseded` when a
 newer version of the flow had been published before it was recorded (the
 installer worked from an outdated copy). Only complete records of the version
 current when they were made count for the consent completion KPI."""
@@ -29,7 +31,7 @@ from installer_ops import values
 from installer_ops.models import Installer, User
 from installer_ops.sync import KindOutcome, SyncResult
 
-from .consent_steps import consent_steps
+from .consent_steps import MAX_STEPS, consent_steps
 from .models import ConsentRecord, DocumentKind, DocumentVersion
 from .signals import consent_recorded
 
@@ -46,6 +48,7 @@ class IncomingConsent:
     install_ref: str
     version_id: int
     steps_done: tuple[int, ...]
+    photos: tuple[tuple[str, int], ...]  # (photo id, step), by step
     representative: str
     signature: bytes
     signature_sha256: str
@@ -79,6 +82,28 @@ def _signature(raw) -> tuple[bytes, str | None]:
     return png, None
 
 
+def _photos(raw) -> tuple[tuple[tuple[str, int], ...], str | None]:
+    """The declared photos ([{"id": uuid, "step": n}], at most one per step), or why not."""
+    if raw is None:
+        return (), None
+    if not isinstance(raw, list) or len(raw) > MAX_STEPS:
+        return (), f"must be a list of at most {MAX_STEPS} photos"
+    photos = []
+    for entry in raw:
+        if not isinstance(entry, dict) or set(entry) != {"id", "step"}:
+            return (), 'must hold objects {"id": uuid, "step": step id}'
+        try:
+            photo_id = str(uuid.UUID(str(entry["id"])))
+        except ValueError:
+            return (), "id must be a UUID"
+        if values.integer_problem(entry["step"], minimum=1, maximum=1000):
+            return (), "step must be a step id"
+        photos.append((photo_id, entry["step"]))
+    if len({p for p, _ in photos}) != len(photos) or len({s for _, s in photos}) != len(photos):
+        return (), "must not repeat a photo id or a step"
+    return tuple(sorted(photos, key=lambda p: p[1])), None
+
+
 def parse_consent(raw, device_id: str) -> IncomingConsent | SyncResult:
     """One `consent.recorded` event, or the reason it cannot be read."""
     event_id = uuid.UUID(str(raw["id"]))  # the sync envelope checked it
@@ -96,6 +121,9 @@ def parse_consent(raw, device_id: str) -> IncomingConsent | SyncResult:
         problems.append("steps_done must be a list of step ids")
     elif len(set(steps)) != len(steps):
         problems.append("steps_done must not repeat a step")
+    photos, problem = _photos(raw.get("photos"))
+    if problem:
+        problems.append(f"photos {problem}")
     representative = raw.get("representative") if raw.get("representative") is not None else ""
     if problem := values.text_problem(representative, max_length=MAX_REPRESENTATIVE_LENGTH):
         problems.append(f"representative {problem}")
@@ -122,6 +150,7 @@ def parse_consent(raw, device_id: str) -> IncomingConsent | SyncResult:
         install_ref=install_ref.strip(),
         version_id=version_id,
         steps_done=tuple(sorted(steps)),
+        photos=photos,
         representative=representative.strip(),
         signature=signature,
         signature_sha256=hashlib.sha256(signature).hexdigest() if signature else "",
@@ -136,9 +165,39 @@ def _same_content(previous, incoming: IncomingConsent) -> bool:
         previous.install_ref == incoming.install_ref
         and previous.version_id == incoming.version_id
         and tuple(previous.steps_done) == incoming.steps_done
+        and _declared(previous) == incoming.photos
         and previous.representative == incoming.representative
         and previous.signature_sha256 == incoming.signature_sha256
         and previous.occurred_at == incoming.occurred_at
+    )
+
+
+def _declared(previous) -> tuple[tuple[str, int], ...]:
+    if isinstance(previous, IncomingConsent):
+        return previous.photos
+    return tuple((p["id"], p["step"]) for p in previous.photos)
+
+
+def _photo_problem(entry: IncomingConsent, steps: list) -> str | None:
+    """A declared photo must be of a ticked step that asks for one."""
+    asks = {step.id for step in steps if step.needs_photo}
+    for _photo, step in entry.photos:
+        if step not in asks:
+            return "photo of a step that asks for none"
+        if step not in entry.steps_done:
+            return "photo of a step not ticked"
+    return None
+
+
+def _complete(entry: IncomingConsent, steps: list) -> bool:
+    """Every step ticked, each photo step with its photo declared, the
+    representative named and their signature drawn."""
+    photographed = {step for _photo, step in entry.photos}
+    return (
+        len(entry.steps_done) == len(steps)
+        and all(step.id in photographed for step in steps if step.needs_photo)
+        and bool(entry.representative)
+        and bool(entry.signature)
     )
 
 
@@ -206,14 +265,15 @@ def consent_records_apply(
         elif version.document.geography_id != installer.pod.geography_id:
             reason = "flow of another geography"
         else:
-            ids = {step.id for step in consent_steps(version.body)}
-            if not set(entry.steps_done) <= ids:
+            steps = consent_steps(version.body)
+            if not set(entry.steps_done) <= {step.id for step in steps}:
                 reason = "unknown step"
+            else:
+                reason = _photo_problem(entry, steps)
         if reason:
             results.append(SyncResult(str(entry.id), "rejected", reason))
             continue
         effective_at = effective_time(entry.occurred_at, received_at)
-        all_steps = len(consent_steps(version.body))
         accepted[entry.id] = entry
         to_store.append(
             ConsentRecord(
@@ -222,10 +282,11 @@ def consent_records_apply(
                 version=version,
                 install_ref=entry.install_ref,
                 steps_done=list(entry.steps_done),
+                photos=[{"id": photo_id, "step": step} for photo_id, step in entry.photos],
                 representative=entry.representative,
                 signature_png=entry.signature,
                 signature_sha256=entry.signature_sha256,
-                complete=len(entry.steps_done) == all_steps and bool(entry.representative) and bool(entry.signature),
+                complete=_complete(entry, steps),
                 superseded=superseded_when(version, effective_at, published),
                 device_id=entry.device_id,
                 device_seq=entry.device_seq,

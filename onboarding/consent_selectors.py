@@ -84,6 +84,8 @@ class StepLine:
     text: str
     needs_photo: bool
     done: bool
+    photo_id: str | None = None  # the photo the record declared for this step
+    photo_stored: bool = False  # False while the tablet has not sent it yet
 
 
 @dataclass
@@ -99,7 +101,8 @@ class ConsentRecordPage:
 
 def consent_record_of(actor, record_id: uuid.UUID) -> ConsentRecordPage | None:
     """One record `actor` may see, with its flow version's steps (texts in
-    the language shown on the tablet) ticked or not; None otherwise (1 query)."""
+        the language shown on the tablet) ticked or not, and each declared photo
+    stored or still on the tablet; None otherwise (2 queries)."""
     record = (
         consent_records_visible_to(actor)
         .select_related("installer__user", "installer__pod")
@@ -109,7 +112,17 @@ def consent_record_of(actor, record_id: uuid.UUID) -> ConsentRecordPage | None:
     if record is None:
         return None
     done = set(record.steps_done)
+    declared = {p["step"]: p["id"] for p in record.photos}
+    stored = {str(pk) for pk in record.photo_files.values_list("pk", flat=True)}
     steps = [
-        StepLine(step.id, step.text, step.needs_photo, step.id in done) for step in consent_steps(record.version.body)
+        StepLine(
+            step.id,
+            step.text,
+            step.needs_photo,
+            step.id in done,
+            photo_id=declared.get(step.id),
+            photo_stored=declared.get(step.id) in stored,
+        )
+        for step in consent_steps(record.version.body)
     ]
     return ConsentRecordPage(record, steps, language_name(record.version.language))

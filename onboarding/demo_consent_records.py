@@ -23,9 +23,10 @@ from PIL import Image, ImageDraw
 
 from installer_ops.models import Installer
 
+from .consent_photos import consent_photo_store
 from .consent_records import EVENT_TYPE, PNG_DATA_URL, consent_records_apply
 from .consent_steps import consent_steps
-from .models import DocumentKind, DocumentVersion
+from .models import ConsentRecord, DocumentKind, DocumentVersion
 
 # The customer's site managers who sign, by geography code (a site keeps its representative).
 REPRESENTATIVES = {
@@ -131,6 +132,7 @@ class _Recorder:
         self.sequence: dict[int, int] = {}
         self.stale_first: set[int] = set()  # geographies whose first record after a new edition was made
         self.signatures: dict[str, str] = {}
+        self.photo_ids = random.Random(29)  # noqa: S311 - demo data, the same every time
 
     def _number(self, numbers: dict, geography_id: int, at: datetime.datetime) -> int | None:
         """The version the tablet showed at `at`: the current one, or just
@@ -165,7 +167,8 @@ class _Recorder:
             return None  # recorded on paper, or not at all
         rows = numbers[number]
         version = rows.get(installer.user.language) or rows[settings.LANGUAGE_CODE]
-        steps = [step.id for step in consent_steps(version.body)]
+        flow_steps = consent_steps(version.body)
+        steps = [step.id for step in flow_steps]
         representative = _representative(installer.pod.geography.code, install.site)
         if representative not in self.signatures:
             self.signatures[representative] = signature_data_url(representative)
@@ -181,9 +184,17 @@ class _Recorder:
         seq = self.sequence.get(installer.pk, 0) + 1
         self.sequence[installer.pk] = seq
         device = self.devices.setdefault(installer.pk, f"tablet-{uuid.UUID(int=rng.getrandbits(128), version=4)}")
+        # The photo of each ticked step that asks for one (its own generator:
+        # the records' other choices stay those the demo always made).
+        photos = [
+            {"id": str(uuid.UUID(int=self.photo_ids.getrandbits(128), version=4)), "step": step.id}
+            for step in flow_steps
+            if step.needs_photo and step.id in steps
+        ]
         return {
             "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "type": EVENT_TYPE,
+            "photos": photos,
             "device_id": device,
             "device_seq": seq,
             "occurred_at": at.isoformat(),
@@ -229,4 +240,40 @@ def seed_consent_records(installs: list[DemoInstall]) -> int:
         if refused:
             raise RuntimeError(f"The demo's consent records were refused: {refused[:3]}")
         stored += len(results)
+        _send_photos(installer, events)
     return stored
+
+
+def signage_jpeg() -> bytes:
+    """A photograph of posted signage, as the tablet sends it (a JPEG)."""
+    image = Image.new("RGB", (480, 320), (196, 203, 208))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(120, 60), (360, 260)], fill=(250, 204, 21), outline=(30, 30, 30), width=6)
+    draw.ellipse([(200, 100), (280, 160)], outline=(30, 30, 30), width=8)  # the camera symbol
+    draw.rectangle([(170, 180), (310, 196)], fill=(30, 30, 30))
+    draw.rectangle([(190, 210), (290, 222)], fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def _send_photos(installer: Installer, events: list[dict]) -> None:
+    """Each declared photo, uploaded as the tablet does once its record is stored."""
+    declared = [(event, photo) for event in events for photo in event["photos"]]
+    if not declared:
+        return
+    data = signage_jpeg()
+    records = (
+        ConsentRecord.objects.defer("signature_png")
+        .select_related("installer")
+        .in_bulk([event["id"] for event, _photo in declared])
+    )
+    for event, photo in declared:
+        consent_photo_store(
+            actor=installer.user,
+            record=records[uuid.UUID(event["id"])],
+            photo_id=uuid.UUID(photo["id"]),
+            content_type="image/jpeg",
+            data=data,
+            taken_at=datetime.datetime.fromisoformat(event["occurred_at"]),
+        )

@@ -315,6 +315,9 @@ class ConsentRecord(models.Model):
     )
     install_ref = models.CharField(_("install id"), max_length=64)
     steps_done = models.JSONField(_("steps done"), default=list)
+    # The photos the tablet took for the steps that ask for one, declared with
+    # the record ([{"id": uuid, "step": n}]) and sent after it (ConsentPhoto).
+    photos = models.JSONField(_("photos declared"), default=list, blank=True)
     representative = models.CharField(_("customer's representative"), max_length=200, blank=True)
     # The signature drawn on the tablet: a PNG of at most 200 KB, kept in the
     # database so that it is written in the same transaction as its record.
@@ -344,3 +347,6 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Consent at {self.install_ref} ({self.version})"
+
+
+from .consent_models import ConsentPhoto  # noqa: E402, F401 - a model of this app, kept in its own module

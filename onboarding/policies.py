@@ -37,3 +37,15 @@ def can_confirm_shadow_day(actor, shadow_day) -> bool:
 def can_acknowledge_consent(actor, installer) -> bool:
     """Only the installer, on their own login, acknowledges their geography's consent flow."""
     return actor is None or installer.user_id == actor.pk
+
+
+def consent_records_taking_photos_of(actor) -> QuerySet:
+    """The consent records `actor` may add a declared photo to: their own."""
+    from .models import ConsentRecord
+
+    return ConsentRecord.objects.filter(installer__user=actor).defer("signature_png")
+
+
+def can_add_consent_photo(actor, record) -> bool:
+    """Only the installer who recorded the consent sends its photos."""
+    return record.installer.user_id == actor.pk

@@ -33,6 +33,7 @@ HISTORY = [
     # Written by the tablet (acknowledgements, consent recorded at a site); read here.
     "onboarding.ConsentAcknowledgement",
     "onboarding.ConsentRecord",
+    "onboarding.ConsentPhoto",
     "kpis.KpiSnapshot",
     "kpis.KpiJob",
     # Kept in the library, whose services freeze a scenario a drill has used.

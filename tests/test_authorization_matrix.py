@@ -9,6 +9,7 @@ the target's rows to the other pod. A new route without a rule fails
 test_every_route_has_a_rule."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -16,9 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from bootcamp.models import Item
 from hiring import services as hiring_services
 from kpis.models import Audit, Incident, Install, KpiJob, KpiTarget, Node, Visit
+from onboarding.consent_photos import consent_photo_store
 from onboarding.models import ShadowDay
 from tests.bootcamp.fixtures import tablet_check
-from tests.bootcamp.photos import photo_for
+from tests.bootcamp.photos import image_bytes, photo_for
 from tests.factories import InstallerFactory, UserFactory
 from tests.onboarding.consent_data import publish_flow, record_consent
 
@@ -106,6 +108,8 @@ OBJECTS = {
     "onboarding-consent-record": (lambda t: {"record_id": t.consent_record.pk}, PERSONAL),
     "consent-record-detail": (lambda t: {"pk": t.consent_record.pk}, PERSONAL),
     "api-consent-signature": (lambda t: {"pk": t.consent_record.pk}, PERSONAL),
+    # A step's photo (GET; the PUT takes only the recording installer's own records).
+    "api-consent-photo": (lambda t: {"pk": t.consent_record.pk, "photo_id": t.consent_photo.pk}, PERSONAL),
     # The target's geography's flow: acknowledged only by an installer of that geography (the other
     # pod is in another one), on their own login.
     "api-consent-acknowledge": (lambda t: {"pk": t.consent_version.pk}, None),
@@ -217,6 +221,13 @@ def target(onboarding):
     o.consent_record = record_consent(
         o.installer, o.consent_version, install_ref="TARGET-INSTALL", representative=MARKER
     )
+    o.consent_photo = consent_photo_store(
+        actor=o.installer.user,
+        record=o.consent_record,
+        photo_id=uuid.UUID(o.consent_record.photos[0]["id"]),
+        content_type="image/jpeg",
+        data=image_bytes(),
+    ).photo
     o.node = Node.objects.create(serial="TARGET-NODE", site="s", pod=o.pod, installed_on=datetime.date(2025, 1, 1))
     o.install = Install.objects.create(external_id="TARGET-INSTALL", site="s", pod=o.pod, installer=o.installer)
     o.visit = Visit.objects.create(
@@ -387,3 +398,5 @@ def test_the_markers_do_show_to_those_in_scope(client, target):
     assert MARKER in client.get(f"/lead/onboarding/consent/{target.consent_record.pk}/").content.decode()
     assert MARKER in client.get("/api/v1/consent-records/").content.decode()
     assert client.get(f"/api/v1/consent-records/{target.consent_record.pk}/signature.png").status_code == 200
+    photo = f"/api/v1/consent-records/{target.consent_record.pk}/photos/{target.consent_photo.pk}"
+    assert client.get(photo).status_code == 200

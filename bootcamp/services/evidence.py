@@ -32,7 +32,7 @@ from .events import item_states_refresh
 MAX_PHOTOS_PER_EVENT = 5
 
 _PIL_FORMATS = {EvidenceType.JPEG: "JPEG", EvidenceType.PNG: "PNG", EvidenceType.WEBP: "WEBP"}
-_EXTENSIONS = {EvidenceType.JPEG: "jpg", EvidenceType.PNG: "png", EvidenceType.WEBP: "webp"}
+EXTENSIONS = {EvidenceType.JPEG: "jpg", EvidenceType.PNG: "png", EvidenceType.WEBP: "webp"}
 
 
 class EvidenceTooLarge(Exception):
@@ -121,7 +121,7 @@ def evidence_store(
     # The file is written first and its row after: a row never names a
     # missing file. If anything after the write fails, the file goes too; the
     # name carries the checksum, so one name never holds two contents.
-    name = f"{event.enrollment_id}/{evidence_id}-{sha256[:16]}.{_EXTENSIONS[content_type]}"
+    name = f"{event.enrollment_id}/{evidence_id}-{sha256[:16]}.{EXTENSIONS[content_type]}"
     evidence.file.save(name, ContentFile(data), save=False)
     try:
         with transaction.atomic():

@@ -4,10 +4,14 @@ Security Policy), and the library's consent flow with its steps under the
 preview and a version in two languages; at phone, tablet and laptop widths
 without sideways scroll or a serious axe finding."""
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
 from onboarding import document_services
+from onboarding.consent_photos import consent_photo_store
+from tests.bootcamp.photos import image_bytes
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import UserFactory
@@ -36,6 +40,13 @@ def test_a_lead_reads_the_consent_records_and_a_signature(page, onboarding):
     record = record_consent(
         o.installer, flow, install_ref="INS-2026-000417", representative="Maria da Conceição Albuquerque"
     )
+    consent_photo_store(
+        actor=o.installer.user,
+        record=record,
+        photo_id=uuid.UUID(record.photos[0]["id"]),
+        content_type="image/jpeg",
+        data=image_bytes(size=(320, 200)),
+    )
     log_in(page, o.lead.username, "pw-for-tests")
     page.goto("/lead/onboarding/")
     page.get_by_role("link", name="Consent records").click()
@@ -52,6 +63,10 @@ def test_a_lead_reads_the_consent_records_and_a_signature(page, onboarding):
     expect(signature).to_have_js_property("complete", True)
     assert signature.evaluate("img => img.naturalWidth") > 0, "the signature did not load"
     expect(page.get_by_role("heading", name="Steps: 3 of 3 done")).to_be_visible()
+    # The step's photo, sent by the tablet after its record.
+    photo = page.get_by_role("img", name="Photo of step 2")
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") == 320, "the step's photo did not load"
     check_widths(page, "consent-record")
 
 

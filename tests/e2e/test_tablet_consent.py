@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from onboarding import document_services
-from onboarding.models import ConsentRecord
-from tests.e2e.tablet import Bootcamp, open_app, status
+from onboarding.models import ConsentPhoto, ConsentRecord
+from tests.e2e.tablet import Bootcamp, open_app, photo_payload, status
 from tests.e2e.tablet_photos import SYNC, tablet_context
 from tests.onboarding.consent_fixtures import FLOW_V1, FLOW_V2, admin
 
@@ -41,7 +41,11 @@ def fill_and_record(page, install_id: str) -> None:
     expect(page.get_by_role("heading", level=2, name="Consent at the site")).to_be_visible()
     form = page.get_by_role("form", name="Record consent at a site")
     form.get_by_label("Install id").fill(install_id)
-    for step in STEPS:
+    # The first step asks for a photo: taking it ticks the step.
+    form.get_by_label("Take photo: step 1", exact=True).set_input_files(photo_payload())
+    expect(form.get_by_role("img", name="Photo of step 1")).to_be_visible()
+    expect(form.get_by_label(STEPS[0])).to_be_checked()
+    for step in STEPS[1:]:
         form.get_by_label(step).check()
     form.get_by_label("Customer's representative (name)").fill("Greta Vogel")
     pad = form.get_by_role("img", name="Signature of the customer's representative: draw with a finger or stylus")
@@ -73,13 +77,22 @@ def test_a_consent_recorded_offline_survives_a_reload_and_is_stored_once(browser
     app_server.stop()
     context.set_offline(True)
 
+    # A ticked step that asks for a photo is not recorded without it.
+    page.get_by_role("link", name="Consent").click()
+    form = page.get_by_role("form", name="Record consent at a site")
+    form.get_by_label(STEPS[0]).check()
+    form.get_by_role("button", name="Record consent").click()
+    expect(form.get_by_role("alert")).to_contain_text("the photo of step 1")
     fill_and_record(page, "INS-2001")
+    photos = page.get_by_role("region", name="Photos of consent steps").get_by_role("listitem")
+    expect(photos).to_have_text(["Step 1 at INS-2001: waiting to be sent"])
     expect(status(page)).to_contain_text("1 change waiting to sync")
     expect(waiting(page)).to_have_count(1)
     expect(waiting(page)).to_contain_text("Install INS-2001")
     page.reload()
     page.get_by_role("link", name="Consent").click()
     expect(waiting(page)).to_contain_text("Install INS-2001")
+    expect(photos).to_have_count(1)  # the photo survived the reload too
     assert ConsentRecord.objects.count() == 0
 
     app_server.start()
@@ -96,9 +109,15 @@ def test_a_consent_recorded_offline_survives_a_reload_and_is_stored_once(browser
     )
     assert record.steps_done == [1, 2, 3, 4]
     assert bytes(record.signature_png).startswith(b"\x89PNG")
+    # The photo follows its record, and leaves the tablet once stored.
+    expect(page.get_by_role("region", name="Photos of consent steps")).to_have_count(0, timeout=20_000)
+    photo = ConsentPhoto.objects.get()
+    assert (str(photo.pk), photo.step) == (record.photos[0]["id"], 1)
+    assert photo.file.read(3) == b"\xff\xd8\xff"  # a JPEG, shrunk on the tablet
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("#sync-result")).to_contain_text("Nothing to send")
     assert ConsentRecord.objects.count() == 1
+    assert ConsentPhoto.objects.count() == 1
     context.close()
 
 

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from onboarding import document_services
 from onboarding.consent_records import consent_records_apply
+from onboarding.consent_steps import consent_steps
 from onboarding.models import ConsentRecord
 
 FLOW_BODY = (
@@ -48,15 +49,21 @@ def record_consent(
     representative: str = "Rita Representative",
     signed: bool = True,
     occurred_at: datetime.datetime | None = None,
+    photos: list[dict] | None = None,
 ) -> ConsentRecord:
-    """One record of `installer` at `install_ref`, applied as the sync endpoint applies it."""
+    """One record of `installer` at `install_ref`, applied as the sync endpoint
+    applies it; by default with a photo declared for each ticked step that asks for one."""
     event_id = uuid.uuid4()
+    if photos is None:
+        asks = {step.id for step in consent_steps(version.body) if step.needs_photo}
+        photos = [{"id": str(uuid.uuid4()), "step": step} for step in steps if step in asks]
     event = {
         "id": str(event_id),
         "type": "consent.recorded",
         "install_id": install_ref,
         "flow": version.pk,
         "steps_done": list(steps),
+        "photos": photos,
         "representative": representative,
         "signature": "data:image/png;base64," + base64.b64encode(signature_png()).decode() if signed else "",
         "occurred_at": (occurred_at or timezone.now()).isoformat(),

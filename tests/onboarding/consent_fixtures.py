@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from installer_ops.roles import Role
 from onboarding import document_services
+from onboarding.consent_steps import consent_steps
 from tests.factories import GeographyFactory, InstallerFactory, PodFactory, UserFactory
 
 FLOW_V1 = """# Consent at the customer's site
@@ -65,7 +66,16 @@ def installer_in(geography=None):
     return InstallerFactory(pod=PodFactory(geography=geography))
 
 
+def photos_for(version, steps) -> list[dict]:
+    """A declared photo for each ticked step that asks for one, as the tablet sends them."""
+    asks = {step.id for step in consent_steps(version.body) if step.needs_photo}
+    return [{"id": str(uuid.uuid4()), "step": step} for step in steps if step in asks]
+
+
 def consent_event(version, install_id="INS-1", steps=None, representative="Ana Ruiz", signature=None, **extra):
+    steps = [1, 2, 3, 4] if steps is None else steps
+    if "photos" not in extra and isinstance(steps, list) and all(isinstance(s, int) for s in steps):
+        extra["photos"] = photos_for(version, steps)
     return {
         "id": str(extra.pop("id", uuid.uuid4())),
         "type": "consent.recorded",
@@ -73,7 +83,7 @@ def consent_event(version, install_id="INS-1", steps=None, representative="Ana R
         "occurred_at": extra.pop("occurred_at", timezone.now()).isoformat(),
         "install_id": install_id,
         "flow": version.pk,
-        "steps_done": [1, 2, 3, 4] if steps is None else steps,
+        "steps_done": steps,
         "representative": representative,
         "signature": signature_png() if signature is None else signature,
         **extra,

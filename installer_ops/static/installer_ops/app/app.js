@@ -47,7 +47,7 @@
       library && library.documents, library && library.at, actions);
     InstallerDocuments.renderRecord((await store.get("meta", "record")) || null);
     var consent = (await store.get("meta", "consent")) || null;
-    InstallerConsent.render(consent && consent.flows, waiting, (await store.get("meta", "consentHistory")) || [], consent && consent.at);
+    InstallerConsent.render(consent && consent.flows, waiting, (await store.get("meta", "consentHistory")) || [], consent && consent.at, photos);
     var main = document.getElementById("checklist");
     main.replaceChildren();
     var shown = view.overlay(enrollments, waiting.filter(function (e) { return e.type !== "consent.recorded"; }), photos);
@@ -128,8 +128,8 @@
 
   /* A consent record: kept in the outbox before it is shown (durable
    * before shown), then sent. Resolves whether it was kept. */
-  async function recordConsent(fields) {
-    var stored = await loop.keep(function (d) { return InstallerOutbox.recordEvent(d, fields); });
+  async function recordConsent(fields, photos) {
+    var stored = await loop.keep(function (d) { return InstallerOutbox.recordEvent(d, fields, photos); });
     await render();
     if (stored) loop.changed();
     return stored;

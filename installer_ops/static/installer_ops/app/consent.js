@@ -66,11 +66,14 @@
   function buildForm(flow) {
     var install = el("input", { type: "text", name: "install_id", maxlength: "64", autocomplete: "off", required: "required" });
     var steps = el("fieldset", { className: "consent-steps" }, [el("legend", { text: gettext("Steps at the site") })]);
+    var taken = {}; // step id -> the shrunk photo, until the record is kept
     flow.steps.forEach(function (step) {
       var id = "consent-step-" + step.id;
       var box = el("input", { type: "checkbox", id: id, value: String(step.id) });
       var text = step.needs_photo ? interpolate(gettext("%(step)s (take the photo the procedure asks for)"), { step: step.text }, true) : step.text;
-      steps.appendChild(el("div", { className: "check" }, [box, el("label", { for: id, text: text })]));
+      var row = el("div", { className: "check" }, [box, el("label", { for: id, text: text })]);
+      if (step.needs_photo) row.appendChild(photoControl(step, box, taken));
+      steps.appendChild(row);
     });
     var representative = el("input", { type: "text", name: "representative", maxlength: "200", autocomplete: "off", required: "required" });
     var canvas = el("canvas", { className: "signature-pad", role: "img", "aria-label": gettext("Signature of the customer's representative: draw with a finger or stylus"), width: "600", height: "200" });
@@ -118,6 +121,11 @@
         .map(function (b) { return Number(b.value); });
       var missing = [];
       if (!install.value.trim()) missing.push(gettext("the install id"));
+      flow.steps.forEach(function (step) {
+        if (step.needs_photo && ticked.indexOf(step.id) !== -1 && !taken[step.id]) {
+          missing.push(interpolate(gettext("the photo of step %(n)s"), { n: step.id }, true));
+        }
+      });
       if (ticked.length !== flow.steps.length) missing.push(interpolate(ngettext("%(n)s step not ticked", "%(n)s steps not ticked", flow.steps.length - ticked.length), { n: flow.steps.length - ticked.length }, true));
       if (!representative.value.trim()) missing.push(gettext("the representative's name"));
       if (pad.isEmpty()) missing.push(gettext("the signature"));
@@ -130,24 +138,89 @@
       }
       problem.hidden = true;
       submit.disabled = true;
+      // The photos of the ticked steps go into the outbox with the record, in one transaction.
+      var photos = ticked.filter(function (n) { return taken[n]; }).map(function (n) { return Object.assign({ step: n }, taken[n]); });
       handlers.onRecord({
         type: "consent.recorded", install_id: install.value.trim(), flow: flow.id,
         steps_done: ticked, representative: representative.value.trim(), signature: signature,
-      }).then(function (stored) {
+      }, photos).then(function (stored) {
         submit.disabled = false;
         if (!stored) return; // the app says why (sync_loop.js: the tablet could not store it)
         done.textContent = interpolate(gettext("Consent at %(install)s is recorded on this tablet; it is sent when the tablet is online."), { install: install.value.trim() }, true);
         done.hidden = false;
         form.reset();
         pad.clear();
+        Object.keys(taken).forEach(function (n) { delete taken[n]; });
+        Array.prototype.forEach.call(steps.querySelectorAll(".consent-photo-shown"), function (shown) { shown.replaceChildren(); });
       });
     });
     return { flowId: flow.id, form: form, pad: pad };
   }
 
+  /* The camera (and the gallery) for a step that asks for a photo. The
+   * photo is shrunk as an evidence photo is (photo_view.js), shown, and
+   * ticks its step; it is kept with the record when the record is. */
+  function photoControl(step, box, taken) {
+    var shown = el("div", { className: "consent-photo-shown", "aria-live": "polite" });
+    var make = function (suffix, text, capture) {
+      var input = el("input", {
+        type: "file", id: "consent-step-" + step.id + suffix, accept: "image/*", capture: capture ? "environment" : null,
+        className: "visually-hidden", "aria-label": interpolate(gettext("%(verb)s: step %(n)s"), { verb: text, n: step.id }, true),
+      });
+      input.addEventListener("change", async function () {
+        if (!input.files.length) return;
+        var file = input.files[0];
+        input.value = "";
+        try {
+          var photo = await window.InstallerPhotoView.shrink(file);
+          photo.taken_at = new Date(file.lastModified && file.lastModified <= Date.now() ? file.lastModified : Date.now()).toISOString();
+          taken[step.id] = photo;
+          box.checked = true;
+          shown.replaceChildren(
+            el("img", { src: photo.thumb, alt: interpolate(gettext("Photo of step %(n)s"), { n: step.id }, true) }),
+            el("span", { className: "muted", text: gettext("Photo taken: it is sent with the record.") })
+          );
+        } catch (unreadable) {
+          shown.replaceChildren(el("span", { className: "error", text: gettext("This picture could not be read. Take it again.") }));
+        }
+      });
+      return el("label", { for: input.id, className: "button" + (capture ? " primary" : "") }, [
+        el("span", { "aria-hidden": "true", className: "photo-icon", text: capture ? "◉" : "▦" }),
+        document.createTextNode(" " + text),
+        input,
+      ]);
+    };
+    return el("div", { className: "consent-photo-part" }, [
+      el("span", { className: "photo-take" }, [make("-photo", gettext("Take photo"), true), make("-gallery", gettext("From gallery"), false)]),
+      shown,
+    ]);
+  }
+
+  function photoList(photos) {
+    var open = (photos || []).filter(function (p) { return p.kind === "consent" && p.state !== "stored"; });
+    if (!open.length) return null;
+    return el("section", { className: "consent-list", "aria-labelledby": "consent-photos-title" }, [
+      el("h3", { id: "consent-photos-title", text: gettext("Photos of consent steps") }),
+      el("ul", {}, open.map(function (p) {
+        var what = interpolate(gettext("Step %(n)s at %(install)s"), { n: p.step, install: p.install_id }, true);
+        var state = p.state === "refused"
+          ? interpolate(gettext("refused: %(reason)s"), { reason: p.reason }, true)
+          : p.state === "sending" ? gettext("sending…") : gettext("waiting to be sent");
+        var row = el("li", { "data-photo": p.id, "data-state": p.state }, [el("span", { text: what + ": " + state })]);
+        if (p.state === "refused") {
+          var button = el("button", { type: "button", className: "button small", text: gettext("Dismiss") });
+          button.setAttribute("aria-label", interpolate(gettext("Dismiss the refused photo of “%(item)s”"), { item: what }, true));
+          button.addEventListener("click", function () { window.InstallerPhotoView.dismiss(p.id); });
+          row.append(" ", button);
+        }
+        return row;
+      })),
+    ]);
+  }
+
   /* Draw the panel from what the tablet keeps: flows (downloaded), the
    * outbox's waiting events, and the history of stored records. */
-  function render(flows, waiting, history, downloadedAt) {
+  function render(flows, waiting, history, downloadedAt, photos) {
     var panel = document.getElementById("consent");
     var flow = (flows || [])[0] || null;
     // Each panel has the page's one top heading while it is shown (like Runbooks and My record).
@@ -173,6 +246,7 @@
       procedure,
       built.form,
       waitingList(waiting),
+      photoList(photos),
       historyList(history || []),
     ];
     // The form node is moved, not rebuilt: its inputs and signature survive the redraw.

@@ -109,17 +109,29 @@
 
   /* Store an event that is not a check-off (a consent record: consent.js):
    * `fields` are its own fields beside the id, device, sequence and time
-   * every event carries. The same single transaction as record(). */
-  async function recordEvent(db, fields) {
+   * every event carries. `photos` ([{step, blob, type, size, thumb,
+   * taken_at}], a consent record's step photos) are declared in the event
+   * and kept to be sent after it (photos.js). The same single transaction
+   * as record(): the event and its photos, or nothing. */
+  async function recordEvent(db, fields, photos) {
     var device = await deviceId(db);
-    var tx = db.transaction(["outbox", "meta"], "readwrite", STRICT);
+    photos = photos || [];
+    var tx = db.transaction(photos.length ? ["outbox", "meta", "photos"] : ["outbox", "meta"], "readwrite", STRICT);
     var seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
     var event = Object.assign({}, fields, {
       id: uuid4(), device_id: device, device_seq: seq, occurred_at: new Date().toISOString(),
     });
+    var kept = photos.map(function (photo) {
+      return Object.assign({}, photo, {
+        id: uuid4(), event_id: event.id, kind: "consent", install_id: fields.install_id,
+        state: "waiting", attempts: 0, next_try_at: 0, reason: "",
+      });
+    });
+    if (kept.length) event.photos = kept.map(function (p) { return { id: p.id, step: p.step }; });
     try {
       tx.objectStore("meta").put(seq, "seq");
       tx.objectStore("outbox").put(event);
+      kept.forEach(function (p) { tx.objectStore("photos").put(p); });
       await tx.done;
     } catch (error) {
       try { tx.abort(); } catch (alreadyOver) { /* the transaction had ended */ }

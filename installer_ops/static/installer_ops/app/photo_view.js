@@ -164,7 +164,8 @@
     enrollments.forEach(function (e) {
       e.modules.forEach(function (m) { m.items.forEach(function (i) { known[e.id + ":" + i.id] = true; }); });
     });
-    var lost = photos.filter(function (p) { return p.state !== "stored" && !known[p.enrollment + ":" + p.item]; });
+    // A consent step's photo belongs to no item: the consent panel lists it (consent.js).
+    var lost = photos.filter(function (p) { return p.kind !== "consent" && p.state !== "stored" && !known[p.enrollment + ":" + p.item]; });
     var box = document.getElementById("photo-orphans");
     box.replaceChildren();
     box.hidden = !lost.length;
@@ -288,6 +289,7 @@
     setup: function (given) { hooks = given; el = window.InstallerChecklist.el; },
     part: part,
     askForPhoto: askForPhoto,
+    dismiss: dismiss,
     summarise: summarise,
     say: say,
     shrink: shrink,

@@ -1,7 +1,9 @@
 /* Sending evidence photos from the installer's tablet (docs/architecture.md,
- * Sync protocol: evidence photos; photo_view.js takes and shows them). A
- * photo is sent with PUT /api/v1/evidence/{id} only once the server has
- * acknowledged its check-off event (the event has left the outbox; a
+ * Sync protocol: evidence photos; photo_view.js takes and shows them), and
+ * the photos of consent steps (consent.js). A photo is sent with PUT
+ * /api/v1/evidence/{id} (a consent step's: PUT
+ * /api/v1/consent-records/{record}/photos/{id}) only once the server has
+ * acknowledged its check-off event (or consent record) (the event has left the outbox; a
  * refused event marks its photos refused in the same transaction). 200 or
  * 201: stored, and its bytes leave the tablet. A network error or a 5xx:
  * tried again with exponential back-off. 404, 409, 413, 415 and the like:
@@ -65,7 +67,7 @@
   }
 
   function refusal(status) {
-    if (status === 404) return gettext("The check-off this photo belongs to is not on the server.");
+    if (status === 404) return gettext("The check-off or consent record this photo belongs to is not on the server.");
     if (status === 409) return gettext("Another photo with this id is on the server.");
     if (status === 413) return gettext("The photo is too large to send.");
     if (status === 415) return gettext("The server could not read this picture.");
@@ -78,10 +80,14 @@
     var cut = setTimeout(function () { ask.abort(); }, UPLOAD_TIMEOUT_MS);
     var response;
     try {
-      response = await fetch("/api/v1/evidence/" + p.id, {
+      // A consent step's photo goes under its record (the event's id), which declared it.
+      var consent = p.kind === "consent";
+      var headers = { "Content-Type": p.type, "X-Taken-At": p.taken_at, "X-CSRFToken": hooks.csrfToken() };
+      if (!consent) headers["X-Event-Id"] = p.event_id;
+      response = await fetch(consent ? "/api/v1/consent-records/" + p.event_id + "/photos/" + p.id : "/api/v1/evidence/" + p.id, {
         method: "PUT",
         credentials: "same-origin",
-        headers: { "Content-Type": p.type, "X-Event-Id": p.event_id, "X-Taken-At": p.taken_at, "X-CSRFToken": hooks.csrfToken() },
+        headers: headers,
         body: p.blob,
         signal: ask.signal,
       });
@@ -106,6 +112,12 @@
     var p = await tx.store.get(id);
     if (!p) { await tx.done; return null; }
     p.reason = outcome.reason || "";
+    if (outcome.state === "stored" && p.kind === "consent") {
+      // On the server with its record, which the consent panel's history lists: nothing of it stays.
+      tx.store.delete(id);
+      await tx.done;
+      return Object.assign(p, { state: "stored", blob: null });
+    }
     if (outcome.state === "stored") {
       // On the server: the photo's bytes leave the tablet; the record and its thumbnail stay.
       Object.assign(p, { state: "stored", blob: null, stored_at: new Date().toISOString() });
@@ -156,7 +168,9 @@
       var outcome = await upload(p);
       var filed = await hooks.withDatabase(function (db) { return file(db, id, outcome); });
       tell(id, filed && filed.state);
-      var title = titles[p.enrollment + ":" + p.item] || "#" + p.item;
+      var title = p.kind === "consent"
+        ? interpolate(gettext("step %(n)s at %(install)s"), { n: p.step, install: p.install_id }, true)
+        : titles[p.enrollment + ":" + p.item] || "#" + p.item;
       if (filed && filed.state === "stored") {
         result.stored += 1;
         view.say(interpolate(gettext("Photo of “%(item)s” sent."), { item: title }, true));
