@@ -55,7 +55,7 @@ def _flow(version: DocumentVersion, acknowledged: dict) -> dict:
         "id": version.pk,
         "geography": version.document.geography_id,
         "geography_name": version.document.geography.name,
-        "title": version.document.title,
+        "title": version.shown_title,
         "language": version.language,
         "version": version.number,
         "checksum": version.checksum,
@@ -117,7 +117,7 @@ class ConsentRecordSerializer(serializers.Serializer):
     installer_name = serializers.CharField(source="installer.name")
     install_id = serializers.CharField(source="install_ref")
     flow = serializers.IntegerField(source="version_id")
-    flow_title = serializers.CharField(source="version.document.title")
+    flow_title = serializers.CharField(source="version.shown_title")
     version = serializers.IntegerField(source="version.number")
     language = serializers.CharField(source="version.language")
     steps_done = serializers.ListField(child=serializers.IntegerField())

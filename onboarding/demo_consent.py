@@ -11,6 +11,7 @@ publication and acknowledgement times are set back to when they would have
 happened, so that the history (and the consent completion KPI) reads right."""
 
 import datetime
+import json
 import random
 from pathlib import Path
 
@@ -51,10 +52,25 @@ def first_edition(body: str) -> str:
     return body.split(SECOND_EDITION)[0].rstrip() + "\n" if SECOND_EDITION in body else body
 
 
+def translated_title(document: Document, slug: str, language: str) -> str:
+    """The document's title in `language` (fixtures/documents/titles.json; a
+    consent flow's names its geography), or blank for the document's own."""
+    titles = json.loads((DOCUMENTS / "titles.json").read_text(encoding="utf-8"))
+    kind = "consent" if document.kind == DocumentKind.CONSENT else slug
+    title = titles.get(kind, {}).get(language, "")
+    return title.format(geography=document.geography.name) if document.geography_id else title
+
+
 def publish_translations(document: Document, slug: str, edition=None) -> list[DocumentVersion]:
-    """Translations of the document's current version, one per language."""
+    """Translations of the document's current version, one per language, each with its title."""
     return [
-        document_publish(actor=None, document=document, body=body, language=language)
+        document_publish(
+            actor=None,
+            document=document,
+            body=body,
+            language=language,
+            title=translated_title(document, slug, language),
+        )
         for language, body in translations(slug, edition).items()
     ]
 

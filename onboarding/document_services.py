@@ -77,13 +77,19 @@ def _check_body(document: Document, body: str, language: str, source: DocumentVe
 
 @transaction.atomic
 def document_publish(
-    *, actor: User | None, document: Document, body: str, language: str | None = None
+    *, actor: User | None, document: Document, body: str, language: str | None = None, title: str = ""
 ) -> DocumentVersion:
     """Publish the next version of a document in the source language, or the
-    translation of its current version into another language. Publishing the
-    body of the current version again changes nothing."""
+    translation of its current version into another language, with the
+    title in that language (blank: the document's). Publishing the body of
+    the current version again changes nothing."""
     require(can_author_documents(actor))
     language = language or settings.LANGUAGE_CODE
+    title = (title or "").strip()
+    if title and language == settings.LANGUAGE_CODE:
+        raise ValidationError(
+            {"title": _("An English version has the document's own title; a translation may have its own.")}
+        )
     Document.objects.select_for_update().filter(pk=document.pk).first()
     latest = document.versions.filter(language=settings.LANGUAGE_CODE).order_by("-number").first()
     translation = language != settings.LANGUAGE_CODE
@@ -93,8 +99,17 @@ def document_publish(
     if translation:
         existing = document.versions.filter(number=latest.number, language=language).first()
         if existing is not None:
-            if existing.body == body:
+            if existing.body == body and existing.title == title:
                 return existing
+            if existing.body == body:
+                raise ValidationError(
+                    {
+                        "title": _(
+                            "v%(number)s in this language is published already with its title, which never changes."
+                        )
+                        % {"number": latest.number}
+                    }
+                )
             raise ValidationError(
                 {
                     "body": _(
@@ -114,6 +129,7 @@ def document_publish(
         document=document,
         number=number,
         language=language,
+        title=title,
         body=body,
         checksum=sha256_of(body),
         published_at=now,
@@ -122,6 +138,8 @@ def document_publish(
     version.full_clean()
     version.save()
     changes = {"version": number, "language": language, "checksum": version.checksum}
+    if title:
+        changes["title"] = title
     if not translation and document.kind in (DocumentKind.RUNBOOK, DocumentKind.PLAYBOOK):
         held = "runbook_version" if document.kind == DocumentKind.RUNBOOK else "playbook_version"
         changes["kits flagged for reprint"] = Day1Kit.objects.filter(

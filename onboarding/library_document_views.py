@@ -123,7 +123,7 @@ def _initial(request, rows: list[library_selectors.VersionRow]) -> dict:
     if current is None:
         return {"body": "", "language": language}
     shown = next((v for v in current.languages if v.language == language), current.source)
-    return {"body": shown.body, "language": language}
+    return {"body": shown.body, "language": language, "title": shown.title}
 
 
 STEPS_HELP = gettext_lazy(
@@ -161,6 +161,7 @@ def document_detail(request, slug: str):
                     document=document,
                     body=form.cleaned_data["body"],
                     language=form.cleaned_data["language"],
+                    title=form.cleaned_data["title"],
                 )
             except DOMAIN_ERRORS as exc:
                 add_service_errors(form, exc)

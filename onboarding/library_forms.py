@@ -61,6 +61,12 @@ class DocumentPublishForm(DocumentBodyForm):
     without a language publishes in the source language."""
 
     language = forms.ChoiceField(label=_("Publish as"), required=False)
+    title = forms.CharField(
+        label=_("Title in this language"),
+        required=False,
+        max_length=200,
+        help_text=_("A translation only; leave it empty to keep the document's title."),
+    )
 
     def __init__(self, *args, languages: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -80,6 +80,8 @@ class DocumentVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     # A code of settings.LANGUAGES, checked by the service (as User.language).
     language = models.CharField(_("language"), max_length=16, default="en")
+    # A translation's own title ("Einwilligung am Standort"); blank: the document's (English) title.
+    title = models.CharField(_("title in this language"), max_length=200, blank=True, default="")
     body = models.TextField(_("body (Markdown)"))
     checksum = models.CharField(_("checksum"), max_length=64, editable=False)
     published_at = models.DateTimeField(_("published at"))
@@ -102,8 +104,13 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         if self.language != settings.LANGUAGE_CODE:
-            return f"{self.document.title} v{self.number} ({self.language})"
+            return f"{self.shown_title} v{self.number} ({self.language})"
         return f"{self.document.title} v{self.number}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title a reader of this version sees: its language's, else the document's."""
+        return self.title or self.document.title
 
 
 class Day1Kit(models.Model):

@@ -106,7 +106,7 @@ def page_margin_css(version: DocumentVersion) -> str:
     literal content, so the print view links this per-version stylesheet
     (a file of its own, since the Content Security Policy allows no inline
     style), written in the same places and fonts as the PDF."""
-    title = css_string(version.document.title)
+    title = css_string(version.shown_title)
     number = css_string(_("Version %(number)s") % {"number": version.number})
     rules = [
         "@page {",
@@ -241,7 +241,7 @@ def copy_of(version: DocumentVersion, shown: DocumentVersion) -> dict:
     return {
         "version_id": version.pk,
         "kind": version.document.kind,
-        "title": version.document.title,
+        "title": shown.shown_title,
         "version": version.number,
         "language": shown.language,
         "checksum": shown.checksum,

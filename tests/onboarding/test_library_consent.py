@@ -102,23 +102,31 @@ def test_publishing_english_then_its_translation(as_admin, flow):
     page = response.content.decode()
     assert "Version 1 published. Every installer of Portugal acknowledges it again" in page
     assert '<option value="de">German: translation of version 1</option>' in page
-    response = as_admin.post(flow, {"action": "publish", "body": GERMAN, "language": "de"}, follow=True)
+    response = as_admin.post(
+        flow, {"action": "publish", "body": GERMAN, "language": "de", "title": "Einwilligung in Portugal"}, follow=True
+    )
     page = response.content.decode()
     assert "The German translation of version 1 is published." in page
+    assert "“Einwilligung in Portugal”" in page  # the translation's title beside its language
     assert DocumentVersion.objects.get(language="de").number == 1
     assert "German: translation of version 1 (published)" in page
     assert 'href="/runbooks/consent-pt/v1/?language=de"' in page
     assert 'href="/runbooks/consent-pt/v1.pdf?language=de"' in page
     assert 'href="/runbooks/consent-pt/v1/?language=en"' in page
-    # The same translation again publishes nothing; another text is refused under the body.
-    response = as_admin.post(flow, {"action": "publish", "body": GERMAN, "language": "de"}, follow=True)
+    # The same translation again publishes nothing; another title or text is refused under its field.
+    again = {"action": "publish", "body": GERMAN, "language": "de", "title": "Einwilligung in Portugal"}
+    response = as_admin.post(flow, again, follow=True)
     assert "is unchanged: nothing was published" in response.content.decode()
+    response = as_admin.post(flow, {**again, "title": "Anders"})
+    assert response.status_code == 400
+    assert "published already with its title" in field_error(response.content.decode(), "title")
     response = as_admin.post(flow, {"action": "publish", "body": GERMAN + "Mehr.\n", "language": "de"})
     assert response.status_code == 400
     assert "published already and never changes" in field_error(response.content.decode(), "body")
     # The editor starts from the translation when asked for it.
     page = as_admin.get(flow + "?language=de").content.decode()
     assert "Schilder aufhängen" in page and '<option value="de" selected>' in page
+    assert 'value="Einwilligung in Portugal"' in page
 
 
 def test_a_translation_with_other_steps_is_refused_under_the_body(as_admin, flow):
