@@ -6,7 +6,6 @@ onboarding/consent_photos.py's and onboarding/policies.py's."""
 
 import uuid
 
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bootcamp.evidence_apis import (
-    CACHE_CONTROL,
     NotAnImage,
     PayloadTooLarge,
     content_length,
     photo_body,
+    photo_file_response,
     problem_response,
     taken_at_header,
     too_large,
@@ -126,12 +125,4 @@ class ConsentPhotoView(APIView):
         photo = ConsentPhoto.objects.filter(pk=photo_id, record_id=pk, record__in=records.values("pk")).first()
         if photo is None:
             raise NotFound(_("No such photo."))
-        try:
-            handle = photo.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=photo.content_type)
-        response["Content-Length"] = str(photo.size)
-        response["Cache-Control"] = CACHE_CONTROL
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return photo_file_response(photo)
