@@ -5,7 +5,8 @@ audits 229" (the page showed "pod: 5", "internal_transfer",
 "2026-11-22 07:38:42.657382+00:00" and Python's dict reprs).
 
 Reading only: the API and the CSV export keep the values as
-installer_ops/audit.py stores them. Entries name their object by model name;
+installer_ops/audit.py stores them. The person page's history
+(onboarding/person_history.py) reads its values through the same functions. Entries name their object by model name;
 a name two apps share is not guessed, and its values read as stored."""
 
 import re
@@ -51,14 +52,14 @@ def _model(object_type: str):
     return _models().get(object_type)
 
 
-def _field(model, name: str):
+def field_of(model, name: str):
     try:
         return model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return None
 
 
-def _shown_as(model, name: str, field):
+def shown_as(model, name: str, field):
     """The field whose choices read the value: its own, else the one it borrows."""
     about_an_installer = model is not None and model._meta.label_lower == "installer_ops.installer"
     if field is None and about_an_installer and name in CHOICES_OF:
@@ -67,7 +68,7 @@ def _shown_as(model, name: str, field):
     return field
 
 
-def _related_model(model, name: str, field):
+def related_model_of(model, name: str, field):
     """The model whose ids a change stores: a foreign key's or a many-to-many's."""
     if field is not None:
         return field.related_model if (field.many_to_one or field.one_to_one or field.many_to_many) else None
@@ -94,16 +95,17 @@ def read_changes(entries) -> None:
         entry.object_label = object_label(model, entry.object_type)
         lines = []
         for name, value in sorted((entry.changes or {}).items()):
-            field = _field(model, name)
-            related = _related_model(model, name, field)
+            field = field_of(model, name)
+            related = related_model_of(model, name, field)
             line = {"field": key_label(field, name)}
-            reader = _shown_as(model, name, field)
+            reader = shown_as(model, name, field)
             if _is_pair(entry, value):
                 line.update(
-                    before=_shown(reader, related, value[0], names), after=_shown(reader, related, value[1], names)
+                    before=value_text(reader, related, value[0], names),
+                    after=value_text(reader, related, value[1], names),
                 )
             else:
-                line["value"] = _shown(reader, related, value, names)
+                line["value"] = value_text(reader, related, value, names)
             lines.append(line)
         entry.change_lines = lines
 
@@ -114,7 +116,7 @@ def _names(entries) -> dict:
     for entry in entries:
         model = _model(entry.object_type)
         for name, value in (entry.changes or {}).items():
-            related = _related_model(model, name, _field(model, name))
+            related = related_model_of(model, name, field_of(model, name))
             if related is None:
                 continue
             values = value if isinstance(value, list) else [value]
@@ -129,7 +131,9 @@ def _names(entries) -> dict:
     }
 
 
-def _shown(field, related, value, names: dict) -> str:
+def value_text(field, related, value, names: dict) -> str:
+    """A stored value as text: a record by its name (`names`, keyed by (model, id)), a
+    choice by its label, a date or time in the reader's format and zone."""
     if value is None or value in ("", [], {}):
         return EMPTY
     if isinstance(value, bool):
@@ -139,9 +143,9 @@ def _shown(field, related, value, names: dict) -> str:
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, dict):
-        return ", ".join(f"{key_word(key)} {_shown(None, None, item, names)}" for key, item in value.items())
+        return ", ".join(f"{key_word(key)} {value_text(None, None, item, names)}" for key, item in value.items())
     if isinstance(value, list):
-        return ", ".join(_shown(field, related, item, names) for item in value)
+        return ", ".join(value_text(field, related, item, names) for item in value)
     if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):
         return formats.date_format(day, "DATE_FORMAT")
     if isinstance(value, str) and ISO_DATETIME.match(value) and (moment := parse_datetime(value)):

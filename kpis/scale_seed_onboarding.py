@@ -75,8 +75,8 @@ def documents(c, since, days: int) -> None:
     # Consent flows: version 1 before the data starts, version 2 half-way through.
     c.execute(
         f"""
-        INSERT INTO {T["DocumentVersion"]} (document_id, number, language, body, checksum, published_at)
-        SELECT id, v, 'en', body, {CHECKSUM}, published_at FROM (
+        INSERT INTO {T["DocumentVersion"]} (document_id, number, language, title, body, checksum, published_at)
+        SELECT id, v, 'en', '', body, {CHECKSUM}, published_at FROM (
             SELECT d.id, v.n AS v, CASE WHEN d.kind = 'consent' THEN %s || '\nVersion ' || v.n ELSE d.title END AS body,
                    CASE WHEN v.n = 1 THEN %s::timestamptz - interval '60 days'
                         ELSE %s::timestamptz + %s * interval '1 day' END AS published_at

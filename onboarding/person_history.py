@@ -4,25 +4,18 @@ show (a pod by its name, a level as "Installer I", a date as "6 Nov 2026"),
 not as audit.py stores them (a pod's id, "internal_transfer", ISO dates).
 
 Entries name their object by model name (installer_ops/audit.py); the person
-page reads the installer's, its login's and its enrollments'."""
-
-import re
+page reads the installer's, its login's and its enrollments', and reads their
+values as the audit log page does (installer_ops/audit_display.py)."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bootcamp.models import Enrollment
-from installer_ops.audit_display import ABOUT_AN_INSTALLER
+from installer_ops.audit_display import ABOUT_AN_INSTALLER, field_of, related_model_of, shown_as, value_text
 from installer_ops.audit_words import action_label, key_label
 from installer_ops.models import AuditEntry, Installer, Pod
-
-from .models import DrillOutcome
 
 User = get_user_model()
 MODELS = {model._meta.model_name: model for model in (Installer, User, Enrollment)}
@@ -30,10 +23,6 @@ MODELS = {model._meta.model_name: model for model in (Installer, User, Enrollmen
 # record a mentor as an Installer (shadow_assign), a kit's profile and copies,
 # a drill's scenario (the same table as the audit log page's).
 RELATED = {"pod": Pod, **{name: apps.get_model(label) for name, label in ABOUT_AN_INSTALLER.items()}}
-# Values stored as a choice's code that is no field of the installer's.
-CHOICES = {"outcome": dict(DrillOutcome.choices)}
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 # The actions of the services that write about an installer, its login and its
 # enrollments, as a sentence's start; any other reads as stored.
 ACTIONS = {
@@ -108,42 +97,15 @@ def _related_names(entries: list[AuditEntry], wanted: dict) -> dict:
     }
 
 
-def _field(model, name):
-    try:
-        return model._meta.get_field(name) if model else None
-    except FieldDoesNotExist:
-        return None
-
-
 def _label(model, name: str) -> str:
     # The audit log page's words for a key that is no field of ours (a hire's "login").
-    return key_label(_field(model, name), name)
+    return key_label(field_of(model, name), name)
 
 
 def _change_text(model, name: str, value, names: dict) -> str:
+    field = field_of(model, name)
+    related, reader = related_model_of(model, name, field), shown_as(model, name, field)
     if _is_pair(value):
-        return f"{_shown(model, name, value[0], names)} → {_shown(model, name, value[1], names)}"
-    return _shown(model, name, value, names)
-
-
-def _shown(model, name: str, value, names: dict) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if name in RELATED and isinstance(value, int):
-        return names.get((RELATED[name], value), "—")
-    field = _field(model, name)
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if name in CHOICES and isinstance(value, str):
-        return str(CHOICES[name].get(value, value))
-    if isinstance(value, str) and ISO_DATE.match(value) and (day := parse_date(value)):
-        return formats.date_format(day, "DATE_FORMAT")
-    if isinstance(value, str) and ISO_DATETIME.match(value) and (moment := parse_datetime(value)):
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
-        return formats.date_format(moment, "DATETIME_FORMAT")
-    if isinstance(value, list):
-        return ", ".join(_shown(model, name, item, names) for item in value)
-    return str(value)
+        before, after = (value_text(reader, related, v, names) for v in value)
+        return f"{before} → {after}"
+    return value_text(reader, related, value, names)
