@@ -171,7 +171,6 @@ def unit_name(kpi: str) -> str:
     return str(UNIT_NAMES[unit(kpi)])
 
 
-# The formula in words (docs/product.md, KPIs), shown on each KPI's page.
 # The breakdown's column headers: ten KPIs side by side fit a laptop only under
 # short names (German's full names made the table 1,600 px wide). The full
 # name stays in the header's accessible name and in its tooltip.
@@ -194,6 +193,7 @@ def column_label(kpi: str) -> str:
     return str(COLUMN_LABELS.get(kpi) or KpiCode(kpi).label)
 
 
+# The formula in words (docs/product.md, KPIs), shown on each KPI's page.
 DEFINITIONS = {
     KpiCode.MTTR: _(
         "Hours from an incident's detection to the restoration of service, averaged over the incidents "

@@ -197,7 +197,7 @@ class ConsentPhotoAdmin(HistoryAdmin):
     list_display = ("id", "record", "step", "size", "taken_at")
     list_filter = ("content_type",)
     search_fields = ("=id", "=record__id", "record__install_ref", "record__installer__user__name")
-    list_select_related = ("record__installer__user", "record__version")
+    list_select_related = ("record__installer__user", "record__version__document")
     date_hierarchy = "taken_at"
     fields = (
         "id",
@@ -212,6 +212,10 @@ class ConsentPhotoAdmin(HistoryAdmin):
         "received_at",
     )
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The record's signature (up to 200 KB) is never read to name it.
+        return super().get_queryset(request).select_related("record__version__document").defer("record__signature_png")
 
     @admin.display(description=_("photo"))
     def photo(self, obj):

@@ -49,6 +49,9 @@ class IncomingConsent:
     version_id: int
     steps_done: tuple[int, ...]
     photos: tuple[tuple[str, int], ...]  # (photo id, step), by step
+    # False for an event without the `photos` key: made by a tablet app from
+    # before step photos, queued offline across the update, which asked for none.
+    photos_declared: bool
     representative: str
     signature: bytes
     signature_sha256: str
@@ -151,6 +154,7 @@ def parse_consent(raw, device_id: str) -> IncomingConsent | SyncResult:
         version_id=version_id,
         steps_done=tuple(sorted(steps)),
         photos=photos,
+        photos_declared="photos" in raw,
         representative=representative.strip(),
         signature=signature,
         signature_sha256=hashlib.sha256(signature).hexdigest() if signature else "",
@@ -190,12 +194,13 @@ def _photo_problem(entry: IncomingConsent, steps: list) -> str | None:
 
 
 def _complete(entry: IncomingConsent, steps: list) -> bool:
-    """Every step ticked, each photo step with its photo declared, the
-    representative named and their signature drawn."""
+    """Every step ticked, each photo step with its photo declared (an event
+    of the tablet app before step photos declares none, and is not asked
+    to), the representative named and their signature drawn."""
     photographed = {step for _photo, step in entry.photos}
     return (
         len(entry.steps_done) == len(steps)
-        and all(step.id in photographed for step in steps if step.needs_photo)
+        and (not entry.photos_declared or all(step.id in photographed for step in steps if step.needs_photo))
         and bool(entry.representative)
         and bool(entry.signature)
     )

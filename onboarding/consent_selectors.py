@@ -101,8 +101,8 @@ class ConsentRecordPage:
 
 def consent_record_of(actor, record_id: uuid.UUID) -> ConsentRecordPage | None:
     """One record `actor` may see, with its flow version's steps (texts in
-        the language shown on the tablet) ticked or not, and each declared photo
-    stored or still on the tablet; None otherwise (2 queries)."""
+    the language shown on the tablet) ticked or not, and each declared photo
+    stored or not yet; None otherwise (2 queries)."""
     record = (
         consent_records_visible_to(actor)
         .select_related("installer__user", "installer__pod")

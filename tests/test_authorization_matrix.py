@@ -9,7 +9,6 @@ the target's rows to the other pod. A new route without a rule fails
 test_every_route_has_a_rule."""
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,12 +16,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from bootcamp.models import Item
 from hiring import services as hiring_services
 from kpis.models import Audit, Incident, Install, KpiJob, KpiTarget, Node, Visit
-from onboarding.consent_photos import consent_photo_store
 from onboarding.models import ShadowDay
 from tests.bootcamp.fixtures import tablet_check
-from tests.bootcamp.photos import image_bytes, photo_for
+from tests.bootcamp.photos import photo_for
 from tests.factories import InstallerFactory, UserFactory
-from tests.onboarding.consent_data import publish_flow, record_consent
+from tests.onboarding.consent_data import publish_flow, record_consent, store_photo
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -221,13 +219,7 @@ def target(onboarding):
     o.consent_record = record_consent(
         o.installer, o.consent_version, install_ref="TARGET-INSTALL", representative=MARKER
     )
-    o.consent_photo = consent_photo_store(
-        actor=o.installer.user,
-        record=o.consent_record,
-        photo_id=uuid.UUID(o.consent_record.photos[0]["id"]),
-        content_type="image/jpeg",
-        data=image_bytes(),
-    ).photo
+    o.consent_photo = store_photo(o.consent_record)
     o.node = Node.objects.create(serial="TARGET-NODE", site="s", pod=o.pod, installed_on=datetime.date(2025, 1, 1))
     o.install = Install.objects.create(external_id="TARGET-INSTALL", site="s", pod=o.pod, installer=o.installer)
     o.visit = Visit.objects.create(

@@ -4,18 +4,14 @@ Security Policy), and the library's consent flow with its steps under the
 preview and a version in two languages; at phone, tablet and laptop widths
 without sideways scroll or a serious axe finding."""
 
-import uuid
-
 import pytest
 from playwright.sync_api import expect
 
 from onboarding import document_services
-from onboarding.consent_photos import consent_photo_store
-from tests.bootcamp.photos import image_bytes
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.factories import UserFactory
-from tests.onboarding.consent_data import publish_flow, record_consent
+from tests.onboarding.consent_data import publish_flow, record_consent, store_photo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDTHS = (390, 820, 1280)
@@ -40,13 +36,7 @@ def test_a_lead_reads_the_consent_records_and_a_signature(page, onboarding):
     record = record_consent(
         o.installer, flow, install_ref="INS-2026-000417", representative="Maria da Conceição Albuquerque"
     )
-    consent_photo_store(
-        actor=o.installer.user,
-        record=record,
-        photo_id=uuid.UUID(record.photos[0]["id"]),
-        content_type="image/jpeg",
-        data=image_bytes(size=(320, 200)),
-    )
+    store_photo(record, size=(320, 200))
     log_in(page, o.lead.username, "pw-for-tests")
     page.goto("/lead/onboarding/")
     page.get_by_role("link", name="Consent records").click()

@@ -188,3 +188,33 @@ def test_the_readiness_steps_list_the_missing_acknowledgement_until_it_is_given(
     page.get_by_role("link", name="Readiness").click()
     expect(consent_step).to_contain_text("Consent at the site v1 acknowledged on")
     context.close()
+
+
+def test_a_refused_step_photo_says_why_and_a_retaken_one_is_stored(browser, app_server):
+    b = Bootcamp()
+    publish_flow(b)
+    context = tablet_context(browser, app_server.url)
+    page = context.new_page()
+    open_app(page, b.installer.user.username, wait_for_worker=False)
+    refusals = []
+
+    def refuse_once(route):
+        if refusals:
+            route.fallback()
+            return
+        refusals.append(route.request.url)
+        route.fulfill(status=415, json={"detail": "The server could not read this picture."})
+
+    page.route("**/api/v1/consent-records/*/photos/*", refuse_once)
+    fill_and_record(page, "INS-2004")
+    photos = page.get_by_role("region", name="Photos of consent steps").get_by_role("listitem")
+    expect(photos).to_contain_text("Step 1 at INS-2004: refused: The server could not read this picture.", timeout=20_000)
+    expect(page.locator("#photo-status")).to_contain_text("1 consent photo refused: see the Consent tab.")
+    assert ConsentRecord.objects.get().photos[0]["id"] in refusals[0]
+    assert ConsentPhoto.objects.count() == 0
+    # Taken again: the same id, new bytes, sent afresh and stored once.
+    page.get_by_label("Retake photo: step 1", exact=True).set_input_files(photo_payload(name="again.jpg"))
+    expect(page.get_by_role("region", name="Photos of consent steps")).to_have_count(0, timeout=20_000)
+    photo = ConsentPhoto.objects.get()
+    assert str(photo.pk) == ConsentRecord.objects.get().photos[0]["id"]
+    context.close()

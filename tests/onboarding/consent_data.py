@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from onboarding import document_services
+from onboarding.consent_photos import consent_photo_store
 from onboarding.consent_records import consent_records_apply
 from onboarding.consent_steps import consent_steps
 from onboarding.models import ConsentRecord
@@ -73,3 +74,16 @@ def record_consent(
     )
     assert result.status == "applied", result
     return ConsentRecord.objects.get(pk=event_id)
+
+
+def store_photo(record: ConsentRecord, size=(40, 30)):
+    """The record's first declared photo, uploaded as the tablet does (a JPEG of `size`)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (128, 128, 128)).save(buffer, format="JPEG")
+    return consent_photo_store(
+        actor=record.installer.user,
+        record=record,
+        photo_id=uuid.UUID(record.photos[0]["id"]),
+        content_type="image/jpeg",
+        data=buffer.getvalue(),
+    ).photo

@@ -100,6 +100,15 @@ def test_a_photo_step_ticked_without_its_photo_leaves_the_record_incomplete(api,
     assert record.steps_done == [1, 2, 3, 4] and not record.complete
 
 
+def test_an_event_of_the_app_before_step_photos_is_complete_without_them(api, site):
+    """Queued offline across the update, by an app that asked for no photo."""
+    version, installer = site
+    event = consent_event(version)
+    del event["photos"]
+    assert results(sync(api, installer.user, [event])) == [("applied", "")]
+    assert ConsentRecord.objects.get().complete
+
+
 @pytest.mark.parametrize(
     ("photos", "reason"),
     [
@@ -163,6 +172,6 @@ def test_a_photo_not_yet_sent_says_so_on_the_record_page(api, client, site):
     event = recorded(api, site)
     client.force_login(lead_of(installer.pod))
     page = client.get(f"/lead/onboarding/consent/{event['id']}/").content.decode()
-    assert "The photo is still on the installer's tablet" in page
+    assert "The photo has not arrived" in page
     [row] = client.get("/api/v1/consent-records/").json()["results"]
     assert row["photos"][0]["stored"] is False

@@ -124,7 +124,21 @@
 
   var actions = { onChange: change, onConfirm: confirmShadowDay, onAcknowledge: acknowledge, onDismiss: dismiss };
   view.setHandlers(actions);
-  InstallerConsent.setHandlers({ onRecord: recordConsent, onAcknowledge: acknowledgeConsent });
+  InstallerConsent.setHandlers({ onRecord: recordConsent, onAcknowledge: acknowledgeConsent, onRetakePhoto: retakeConsentPhoto });
+
+  /* A refused consent photo replaced by a new picture under its id: waiting again. */
+  async function retakeConsentPhoto(id, photo) {
+    var kept = await loop.keep(async function (d) {
+      var tx = d.transaction("photos", "readwrite");
+      var p = await tx.store.get(id);
+      if (p && p.state === "refused") {
+        tx.store.put(Object.assign(p, photo, { state: "waiting", attempts: 0, next_try_at: 0, reason: "" }));
+      }
+      await tx.done;
+    });
+    await render();
+    if (kept) InstallerPhotos.kick();
+  }
 
   /* A consent record: kept in the outbox before it is shown (durable
    * before shown), then sent. Resolves whether it was kept. */

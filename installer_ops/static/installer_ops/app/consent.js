@@ -173,7 +173,7 @@
         input.value = "";
         try {
           var photo = await window.InstallerPhotoView.shrink(file);
-          photo.taken_at = new Date(file.lastModified && file.lastModified <= Date.now() ? file.lastModified : Date.now()).toISOString();
+          photo.taken_at = window.InstallerPhotoView.takenAt(file); // the camera's time, if believable
           taken[step.id] = photo;
           box.checked = true;
           shown.replaceChildren(
@@ -196,6 +196,27 @@
     ]);
   }
 
+  /* A refused photo taken again: the same id (the record declared it), new
+   * bytes, sent afresh; the server takes it while it holds none under that id. */
+  function retake(p) {
+    var input = el("input", {
+      type: "file", id: "consent-retake-" + p.id, accept: "image/*", capture: "environment", className: "visually-hidden",
+      "aria-label": interpolate(gettext("%(verb)s: step %(n)s"), { verb: gettext("Retake photo"), n: p.step }, true),
+    });
+    input.addEventListener("change", async function () {
+      if (!input.files.length) return;
+      var file = input.files[0];
+      try {
+        var photo = await window.InstallerPhotoView.shrink(file);
+        photo.taken_at = window.InstallerPhotoView.takenAt(file);
+        handlers.onRetakePhoto(p.id, photo);
+      } catch (unreadable) {
+        input.after(el("span", { className: "error", text: gettext("This picture could not be read. Take it again.") }));
+      }
+    });
+    return el("label", { for: input.id, className: "button small" }, [document.createTextNode(gettext("Retake photo")), input]);
+  }
+
   function photoList(photos) {
     var open = (photos || []).filter(function (p) { return p.kind === "consent" && p.state !== "stored"; });
     if (!open.length) return null;
@@ -211,7 +232,7 @@
           var button = el("button", { type: "button", className: "button small", text: gettext("Dismiss") });
           button.setAttribute("aria-label", interpolate(gettext("Dismiss the refused photo of “%(item)s”"), { item: what }, true));
           button.addEventListener("click", function () { window.InstallerPhotoView.dismiss(p.id); });
-          row.append(" ", button);
+          row.append(" ", el("span", { className: "photo-actions" }, [button, retake(p)]));
         }
         return row;
       })),

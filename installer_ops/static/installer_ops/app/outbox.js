@@ -127,7 +127,8 @@
         state: "waiting", attempts: 0, next_try_at: 0, reason: "",
       });
     });
-    if (kept.length) event.photos = kept.map(function (p) { return { id: p.id, step: p.step }; });
+    // Always declared, none included: the server reads an event without the key as the older app's.
+    if (fields.type === "consent.recorded") event.photos = kept.map(function (p) { return { id: p.id, step: p.step }; });
     try {
       tx.objectStore("meta").put(seq, "seq");
       tx.objectStore("outbox").put(event);

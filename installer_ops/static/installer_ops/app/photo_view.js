@@ -182,10 +182,14 @@
     orphans(photos, enrollments);
     freeSpace();
     var waiting = photos.filter(function (p) { return p.state === "waiting" || p.state === "sending"; }).length;
-    var refused = photos.filter(function (p) { return p.state === "refused"; }).length;
+    var refused = photos.filter(function (p) { return p.state === "refused" && p.kind !== "consent"; }).length;
+    var refusedConsent = photos.filter(function (p) { return p.state === "refused" && p.kind === "consent"; }).length;
     var parts = [news];
     if (waiting) parts.push(interpolate(ngettext("%(n)s photo waiting to send.", "%(n)s photos waiting to send.", waiting), { n: waiting }, true));
     if (refused) parts.push(interpolate(ngettext("%(n)s photo refused: see its item.", "%(n)s photos refused: see their items.", refused), { n: refused }, true));
+    if (refusedConsent) {
+      parts.push(interpolate(ngettext("%(n)s consent photo refused: see the Consent tab.", "%(n)s consent photos refused: see the Consent tab.", refusedConsent), { n: refusedConsent }, true));
+    }
     var line = document.getElementById("photo-status");
     var text = parts.filter(Boolean).join(" ");
     if (line.textContent !== text) line.textContent = text; // an unchanged line is not read out again
@@ -290,6 +294,7 @@
     part: part,
     askForPhoto: askForPhoto,
     dismiss: dismiss,
+    takenAt: takenAt,
     summarise: summarise,
     say: say,
     shrink: shrink,
