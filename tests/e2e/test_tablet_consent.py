@@ -208,7 +208,8 @@ def test_a_refused_step_photo_says_why_and_a_retaken_one_is_stored(browser, app_
     page.route("**/api/v1/consent-records/*/photos/*", refuse_once)
     fill_and_record(page, "INS-2004")
     photos = page.get_by_role("region", name="Photos of consent steps").get_by_role("listitem")
-    expect(photos).to_contain_text("Step 1 at INS-2004: refused: The server could not read this picture.", timeout=20_000)
+    refused = "Step 1 at INS-2004: refused: The server could not read this picture."
+    expect(photos).to_contain_text(refused, timeout=20_000)
     expect(page.locator("#photo-status")).to_contain_text("1 consent photo refused: see the Consent tab.")
     assert ConsentRecord.objects.get().photos[0]["id"] in refusals[0]
     assert ConsentPhoto.objects.count() == 0
