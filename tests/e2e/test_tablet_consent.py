@@ -41,6 +41,13 @@ def fill_and_record(page, install_id: str) -> None:
     expect(page.get_by_role("heading", level=2, name="Consent at the site")).to_be_visible()
     form = page.get_by_role("form", name="Record consent at a site")
     form.get_by_label("Install id").fill(install_id)
+    # A redraw (after every sync) leaves the field being typed in focused: the
+    # panel once moved the form to redraw around it, which dropped the focus
+    # (and a tablet's keyboard) and could swallow a tap.
+    heading = page.locator("#consent > h1").element_handle()
+    page.evaluate("() => window.dispatchEvent(new Event('offline'))")  # the app redraws on it
+    page.wait_for_function("heading => !heading.isConnected", arg=heading)
+    expect(form.get_by_label("Install id")).to_be_focused()
     # The first step asks for a photo: taking it ticks the step.
     form.get_by_label("Take photo: step 1", exact=True).set_input_files(photo_payload())
     expect(form.get_by_role("img", name="Photo of step 1")).to_be_visible()

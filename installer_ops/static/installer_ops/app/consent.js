@@ -270,9 +270,18 @@
       photoList(photos),
       historyList(history || []),
     ];
-    // The form node is moved, not rebuilt: its inputs and signature survive the redraw.
+    // The form node stays where it is, neither rebuilt nor moved: its inputs and
+    // signature survive the redraw, and so do the focus (a tablet's keyboard
+    // stays open while a sync redraws) and a tap in progress. Moving it, even to
+    // where it was, took it out of the page for a moment and dropped both.
     Array.prototype.slice.call(panel.childNodes).forEach(function (node) { if (node !== built.form) panel.removeChild(node); });
-    parts.forEach(function (part) { if (part) panel.appendChild(part); });
+    if (built.form.parentNode !== panel) panel.appendChild(built.form);
+    var after = false;
+    parts.forEach(function (part) {
+      if (part === built.form) after = true;
+      else if (part && after) panel.appendChild(part);
+      else if (part) panel.insertBefore(part, built.form);
+    });
   }
 
   window.InstallerConsent = {
