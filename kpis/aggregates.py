@@ -51,7 +51,7 @@ class Figure:
 
 @dataclass
 class Context:
-    """What the KPIs of one grain share in a rebuild."""
+    """What the KPIs of one run of periods (of one grain) share in a rebuild."""
 
     now: datetime.datetime
     prepared: bool = False  # the ranked first visits are in a temporary table (PostgreSQL)
@@ -106,6 +106,12 @@ class Periodised:
         return [*self.with_params, *self.key_params, *[p for part in middle for p in part], *self.where_params]
 
 
+def instant_period_key(grain: str, column: str) -> str:
+    """PostgreSQL: the start of the period of `grain` holding an instant in
+    the organisation's time zone (one parameter, the zone's name)."""
+    return f"date_trunc('{grain}', {column} AT TIME ZONE %s)::date"
+
+
 def periodise(periods: list[Period], column: str, *, dates: bool) -> Periodised:
     if vendor() == "postgresql":
         # PostgreSQL's week is the ISO week, its month and quarter ours: one pass, grouped.
@@ -114,7 +120,7 @@ def periodise(periods: list[Period], column: str, *, dates: bool) -> Periodised:
             key, key_params = f"date_trunc('{unit}', {column})::date", []
             lo, hi = periods[0].start, periods[-1].next_start
         else:
-            key, key_params = f"date_trunc('{unit}', {column} AT TIME ZONE %s)::date", [settings.KPI_TIME_ZONE]
+            key, key_params = instant_period_key(unit, column), [settings.KPI_TIME_ZONE]
             lo, hi = periods[0].start_at(), periods[-1].end_at()
         return Periodised("", [], key, key_params, "", f"{column} >= %s AND {column} < %s", [lo, hi])
     cte, params = periods_cte(periods, dates=dates)

@@ -23,22 +23,40 @@ NEWCOMER_DAYS = 90  # docs/product.md, KPIs: "first 90 days in the field"
 FIRST_VISITS_TABLE = "kpi_first_visits"
 
 
-def first_visits_sql(within: bool = False) -> str:
+def first_visits_sql(spans: int = 0) -> str:
     """Each install's first visit and the one after it, in one pass over the
-    visits (PostgreSQL). `within`: only the installs with a visit in [%s, %s)
-    (two parameters): an install first visited in that span has one, so a
-    refresh of a few periods ranks a few installs' visits, not all."""
-    narrowed = (
-        f"WHERE install_id IN (SELECT install_id FROM {T_VISIT} WHERE visited_at >= %s AND visited_at < %s)"
-        if within
-        else ""
-    )
+    visits (PostgreSQL), with what the KPIs read of its install (pod,
+    installer, the field data's id): joined here once, not once per KPI,
+    grain and scope pass. `spans`: only the installs with a visit in one of
+    that many [%s, %s) spans (two parameters each): an install first visited
+    in a span has one, so a refresh of a few periods ranks a few installs'
+    visits, not all."""
+    narrowed = ""
+    if spans:
+        within = " OR ".join(["(visited_at >= %s AND visited_at < %s)"] * spans)
+        narrowed = f"WHERE install_id IN (SELECT install_id FROM {T_VISIT} WHERE {within})"
     return f"""
-        SELECT install_id, visited_at AS first_at, outcome AS first_outcome, next_at FROM (
+        SELECT r.install_id, r.visited_at AS first_at, r.outcome AS first_outcome, r.next_at,
+               ins.pod_id, ins.installer_id, ins.external_id
+        FROM (
             SELECT install_id, visited_at, outcome,
                    row_number() OVER w AS rn, lead(visited_at) OVER w AS next_at
             FROM {T_VISIT} {narrowed} WINDOW w AS (PARTITION BY install_id ORDER BY visited_at)
-        ) ranked WHERE rn = 1
+        ) r JOIN {T_INSTALL} ins ON ins.id = r.install_id
+        WHERE r.rn = 1
+    """  # noqa: S608
+
+
+def sqlite_first_visits_sql() -> str:
+    """The same rows on SQLite (no window functions over a million rows
+    there): the first visit by MIN, its outcome looked up, the install joined."""
+    return f"""
+        SELECT fi.install_id, fi.first_at,
+               (SELECT v1.outcome FROM {T_VISIT} v1
+                 WHERE v1.install_id = fi.install_id AND v1.visited_at = fi.first_at) AS first_outcome,
+               ins.pod_id, ins.installer_id, ins.external_id
+        FROM (SELECT install_id, MIN(visited_at) AS first_at FROM {T_VISIT} GROUP BY install_id) fi
+        JOIN {T_INSTALL} ins ON ins.id = fi.install_id
     """  # noqa: S608
 
 
@@ -55,15 +73,7 @@ def first_time_query(periods: list[Period], ctx: Context, *, newcomers: bool = F
         success_params = [window]
         window_end, window_params = "f.first_at + %s", [window]
     else:
-        firsts = f"""
-            firsts AS (SELECT v.install_id, MIN(v.visited_at) AS first_at FROM {T_VISIT} v GROUP BY v.install_id),
-            f AS (
-                SELECT fi.install_id, fi.first_at,
-                       (SELECT v1.outcome FROM {T_VISIT} v1
-                         WHERE v1.install_id = fi.install_id AND v1.visited_at = fi.first_at) AS first_outcome
-                FROM firsts fi
-            )
-        """  # noqa: S608
+        firsts = f"f AS ({sqlite_first_visits_sql()})"
         window_end, window_params = sqlite_shifted("f.first_at"), [f"+{int(window.total_seconds())} seconds"]
         success = f"""f.first_outcome = 'success' AND NOT EXISTS (
             SELECT 1 FROM {T_VISIT} v2 WHERE v2.install_id = f.install_id
@@ -74,7 +84,7 @@ def first_time_query(periods: list[Period], ctx: Context, *, newcomers: bool = F
         ctes.append(
             f"fc AS (SELECT installer_id, MIN(cleared_at) AS cleared_at FROM {T_CLEARANCE} GROUP BY installer_id)"
         )
-        newcomer_join = "JOIN fc ON fc.installer_id = ins.installer_id"
+        newcomer_join = "JOIN fc ON fc.installer_id = f.installer_id"
         if vendor() == "postgresql":
             newcomer_where, newcomer_params = (
                 "AND f.first_at >= fc.cleared_at AND f.first_at < fc.cleared_at + %s",
@@ -103,9 +113,8 @@ def first_time_query(periods: list[Period], ctx: Context, *, newcomers: bool = F
                    COUNT(*),
                    SUM(CASE WHEN {window_end} > %s THEN 1 ELSE 0 END)
             FROM f {ps.join}
-            JOIN {T_INSTALL} ins ON ins.id = f.install_id
-            JOIN {T_POD} pod ON pod.id = ins.pod_id
-            {sc.cohort_join("ins.installer_id")}
+            JOIN {T_POD} pod ON pod.id = f.pod_id
+            {sc.cohort_join("f.installer_id")}
             {newcomer_join}
             WHERE {ps.where} {newcomer_where}
             {sc.group}

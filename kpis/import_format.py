@@ -174,27 +174,31 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     # (earliest, latest) date touched by field rows, and the days themselves:
-    # the KPI periods to recompute are those holding one of the days.
+    # the KPI periods to recompute are those holding one of the days; and
+    # the groups of KPIs that read the rows (kpis/rebuild_parts.py GROUPS):
+    # only those are recomputed.
     touched: tuple[datetime.date, datetime.date] | None = None
     days: set = field(default_factory=set)
+    groups: set = field(default_factory=set)
     # The recomputes requested for them (one per ten years at most); job is the first.
     jobs: list = field(default_factory=list)
     job: object = None
 
-    def touch(self, day: datetime.date) -> None:
+    def touch(self, day: datetime.date, *groups: str) -> None:
         low, high = self.touched or (day, day)
         self.touched = (min(low, day), max(high, day))
         self.days.add(day)
+        self.groups.update(groups)
 
-    def touch_span(self, low: datetime.date, high: datetime.date) -> None:
+    def touch_span(self, low: datetime.date, high: datetime.date, *groups: str) -> None:
         """Every period between two days: a day a week apart reaches every
         week, and so every month and quarter (an incident open across them
         is counted at each period's end)."""
         day = low
         while day < high:
-            self.touch(day)
+            self.touch(day, *groups)
             day += datetime.timedelta(days=7)
-        self.touch(high)
+        self.touch(high, *groups)
 
 
 class Rows:

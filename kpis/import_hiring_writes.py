@@ -12,6 +12,7 @@ from hiring.models import DIMENSIONS, EXITS, PIPELINE, Candidate, CandidateStage
 from installer_ops.exceptions import DomainConflict
 
 from .import_format import ImportReport, RowError
+from .rebuild_parts import PEOPLE_PART
 
 REFUSALS = (ValidationError, DomainConflict, PermissionDenied)
 # A service's field, as the column of the file that holds it.
@@ -60,7 +61,7 @@ def _write_candidates(rows: list[dict], report: ImportReport, errors: list[RowEr
                 )
                 row["created"] = True
                 report.created["candidates"] += 1
-                report.touch(row["applied_on"])
+                report.touch(row["applied_on"], PEOPLE_PART)
             elif (
                 row["interviewers"]
                 and candidate.is_open

@@ -19,6 +19,7 @@ from .import_format import ImportRefused, ImportReport, RowError
 from .import_hiring_writes import write_hiring
 from .models import Audit, Incident, Install, Node, Visit
 from .periods import kpi_zone
+from .rebuild_parts import CONSENT_PART, FIRST_VISITS_PART, INCIDENTS_PART, PEOPLE_PART
 
 
 @transaction.atomic
@@ -122,14 +123,16 @@ def write_plan(plan: dict, *, actor) -> ImportReport:
             ],
         )
     for r in plan.get("nodes", []):
-        report.touch(r["installed_on"])
+        report.touch(r["installed_on"], INCIDENTS_PART)  # a node's pod is its incidents' scope
     _touch_visits(report, {install_pks[r["install"]] for r in plan.get("visits", [])} | moved_installs)
     for old, new in incident_changes:
         for incident in filter(None, (old, new)):
-            report.touch_span(_local_day(incident.opened_at), _local_day(incident.resolved_at or timezone.now()))
+            report.touch_span(
+                _local_day(incident.opened_at), _local_day(incident.resolved_at or timezone.now()), INCIDENTS_PART
+            )
     for old, new in audit_changes:
         for audit in filter(None, (old, new)):
-            report.touch(audit.audited_on)
+            report.touch(audit.audited_on, PEOPLE_PART)
     # One entry per run, in the run's transaction; the organisation's
     # services have written their own entries for each person and pod.
     audit_record_event(
@@ -340,4 +343,4 @@ def _touch_visits(report: ImportReport, install_ids: set) -> None:
     for start in range(0, len(ids), 1000):
         visits = Visit.objects.filter(install_id__in=ids[start : start + 1000]).values_list("visited_at", flat=True)
         for visited_at in visits:
-            report.touch(_local_day(visited_at))
+            report.touch(_local_day(visited_at), FIRST_VISITS_PART, CONSENT_PART)

@@ -21,6 +21,7 @@ from .import_format import COLUMNS, ImportRefused, ImportReport, RowError, Rows 
 from .import_validation import validate_rows
 from .import_writes import write_plan
 from .jobs import MAX_YEARS, kpi_job_request
+from .rebuild_parts import refresh_parts
 
 # One recompute covers at most MAX_YEARS (kpi_job_request refuses more).
 JOB_SPAN = datetime.timedelta(days=MAX_YEARS * 365)
@@ -56,7 +57,9 @@ def field_data_import(*, actor, files: dict[str, str | bytes]) -> ImportReport:
             # The KPIs of the touched periods are recomputed by a worker, once the
             # import has committed: the system's follow-up, whoever imported.
             report.jobs = [
-                kpi_job_request(actor=None, since=since, until=until, days=report.days)
+                kpi_job_request(
+                    actor=None, since=since, until=until, days=report.days, parts=refresh_parts(report.groups)
+                )
                 for since, until in _spans(*report.touched)
             ]
             report.job = report.jobs[0] if report.jobs else None

@@ -16,7 +16,7 @@ from installer_ops.tasking import publish
 from . import policies
 from .computation import kpis_compute
 from .models import Grain, KpiJob
-from .rebuild_parts import PARTS, kpis_of_part
+from .rebuild_parts import PARTS, kpis_of_part, parts_are_valid
 from .refresh import kpis_refresh
 
 NIGHTLY_DAYS = 120  # the nightly job recomputes the recent periods
@@ -46,12 +46,13 @@ def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains
     """Record a recompute and enqueue it once the request's transaction
     commits. `days`: only the periods holding one of them (an import's
     refresh, kpis/refresh.py), within [since, until]; `parts`: only these
-    parts' KPIs (kpis/rebuild_parts.py; default every one)."""
+    parts' KPIs (kpis/rebuild_parts.py; default every one; a part may join
+    groups, and no KPI may be in two parts)."""
     require(policies.can_recompute_kpis(actor))
     recompute_range_validate(since=since, until=until)
     days = sorted(day.isoformat() for day in days or () if since <= day <= until)
-    if parts and not set(parts) <= set(PARTS):
-        raise ValueError(f"unknown parts: {sorted(set(parts) - set(PARTS))}")
+    if parts and not parts_are_valid(parts):
+        raise ValueError(f"unknown or overlapping parts: {list(parts)}")
     job = KpiJob.objects.create(
         since=since,
         until=until,

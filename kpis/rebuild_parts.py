@@ -32,10 +32,30 @@ GROUPS = {
 }
 PARTS = list(GROUPS)
 CONSENT_PART = "consent"
+FIRST_VISITS_PART, INCIDENTS_PART, PEOPLE_PART = "first-visits", "incidents", "people"
+# A part may join groups with "+": they are computed in one pass. A refresh
+# joins the groups that read the ranked first visits, so that it ranks them
+# once: a refresh is small, and ranking twice costs more than a second
+# worker saves.
+JOINED = "+"
 
 if sorted(code for codes in GROUPS.values() for code in codes) != sorted(KPIS):  # a KPI in no part, or in two
     raise RuntimeError("every KPI belongs to exactly one rebuild part")
 
 
 def kpis_of_part(part: str) -> list[str]:
-    return list(GROUPS[part])
+    return [kpi for group in part.split(JOINED) for kpi in GROUPS[group]]
+
+
+def parts_are_valid(parts) -> bool:
+    """Each part names known groups, and no group is in two parts."""
+    groups = [group for part in parts for group in part.split(JOINED)]
+    return all(group in GROUPS for group in groups) and len(set(groups)) == len(groups)
+
+
+def refresh_parts(groups) -> list[str]:
+    """The parts of a refresh of these groups (what an import touched,
+    kpis/import_writes.py): the first visits' groups joined into one part."""
+    ranked = [group for group in (FIRST_VISITS_PART, CONSENT_PART) if group in groups]
+    rest = [group for group in PARTS if group in groups and group not in ranked]
+    return ([JOINED.join(ranked)] if ranked else []) + rest

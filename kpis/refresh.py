@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from .computation import kpis_compute
+from .computation import kpis_compute_runs
 from .models import Grain, Visit
-from .periods import Period, kpi_zone, period_of
+from .periods import Period, kpi_zone, period_of, periods_between
 from .rebuild_parts import CONSENT_PART
 
 
@@ -36,11 +36,13 @@ def period_runs(days: Iterable[datetime.date], grain: str) -> list[tuple[datetim
 def kpis_refresh(*, days: Iterable[datetime.date], grains=None, kpis=None, now: datetime.datetime | None = None) -> int:
     """Recompute the periods holding one of `days`; returns the snapshots written."""
     days = set(days)
-    written = 0
-    for grain in grains or list(Grain.values):
-        for since, until in period_runs(days, grain):
-            written += kpis_compute(since=since, until=until, grains=[grain], kpis=kpis, now=now)
-    return written
+    runs = [
+        periods_between(since, until, grain)
+        for grain in grains or list(Grain.values)
+        for since, until in period_runs(days, grain)
+    ]
+    # One computation for them all: the first visits are ranked once.
+    return kpis_compute_runs(runs=runs, kpis=kpis, now=now) if runs else 0
 
 
 def refresh_after_consent(sender, *, install_refs, **kwargs) -> None:

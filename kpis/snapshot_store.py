@@ -158,7 +158,8 @@ def _store_portable(wanted: list[tuple], ranges: list[tuple], computed_at: datet
         by_range[(row[0], row[3])][tuple(row[:5])] = dict(zip(COLUMNS, row, strict=True))
     changed = []
     for kpi, grain, first, last in ranges:
-        rows = by_range[(kpi, grain)]
+        # A refresh has several ranges of one (kpi, grain): each takes its own periods' rows.
+        rows = {key: row for key, row in by_range[(kpi, grain)].items() if first <= key[4] <= last}
         stored = KpiSnapshot.objects.filter(kpi=kpi, grain=grain, period_start__gte=first, period_start__lte=last)
         existing = {tuple(row[k] for k in KEY): row for row in stored.values(*KEY, *COMPARED)}
         for key, old in existing.items():

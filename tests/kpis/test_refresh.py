@@ -151,3 +151,46 @@ def test_a_consent_record_of_an_install_not_imported_asks_for_no_refresh(api):
     installer = installer_in(geography)
     assert results(sync(api, installer.user, [consent_event(version, install_id="NOT-YET")])) == [("applied", "")]
     assert not KpiJob.objects.exists()
+
+
+def test_an_import_recomputes_only_the_kpis_that_read_its_rows():
+    field_data_import(actor=None, files=GOOD)
+    everything = field_data_import(actor=None, files=LATER)
+    # The first visits' KPIs in one part: ranked once.
+    assert [job.parts for job in everything.jobs] == [["first-visits+consent", "incidents", "people"]]
+    resolved_later = LATER["incidents.csv"].replace("2025-03-04T10:00:00Z", "2025-03-05T10:00:00Z")
+    incidents_only = field_data_import(actor=None, files={"incidents.csv": resolved_later})
+    assert [job.parts for job in incidents_only.jobs] == [["incidents"]]
+    revisit = "install_id,visited_at,outcome\nI-1,2024-10-30T09:00:00Z,failed\n"
+    visits_only = field_data_import(actor=None, files={"visits.csv": revisit})
+    assert [job.parts for job in visits_only.jobs] == [["first-visits+consent"]]
+
+
+def test_a_job_refuses_parts_it_does_not_know_or_that_overlap():
+    from kpis.jobs import kpi_job_request
+
+    day = datetime.date(2025, 3, 1)
+    for parts in (["first-visits+nothing"], ["consent", "first-visits+consent"], ["people+people"]):
+        with pytest.raises(ValueError, match="unknown or overlapping parts"):
+            kpi_job_request(actor=None, since=day, until=day, parts=parts)
+    assert not KpiJob.objects.exists()
+
+
+def test_runs_of_every_grain_computed_in_one_pass_equal_each_computed_alone():
+    from kpis.computation import kpis_compute_runs
+    from kpis.periods import periods_between
+
+    field_data_import(actor=None, files=GOOD)
+    field_data_import(actor=None, files=LATER)
+    runs = [
+        periods_between(datetime.date(2024, 8, 1), datetime.date(2024, 9, 30), "month"),
+        periods_between(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31), "month"),
+        periods_between(datetime.date(2025, 1, 1), datetime.date(2025, 6, 30), "quarter"),
+        periods_between(datetime.date(2024, 8, 26), datetime.date(2024, 9, 8), "week"),
+    ]
+    for periods in runs:
+        kpis_compute(since=periods[0].start, until=periods[-1].end, grains=[periods[0].grain])
+    alone = stored()
+    KpiSnapshot.objects.all().delete()
+    assert kpis_compute_runs(runs=runs) == len(alone)
+    assert stored() == alone
