@@ -173,13 +173,13 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unchanged: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    # (earliest, latest) date touched by field rows, and the days themselves:
-    # the KPI periods to recompute are those holding one of the days; and
-    # the groups of KPIs that read the rows (kpis/rebuild_parts.py GROUPS):
-    # only those are recomputed.
+    # (earliest, latest) date touched by field rows, and the days themselves,
+    # by the group of KPIs that reads the rows (kpis/rebuild_parts.py
+    # GROUPS): only those groups are recomputed, each for the periods holding
+    # its own days (an incident's week is not a reason to recompute the
+    # first visits of that week).
     touched: tuple[datetime.date, datetime.date] | None = None
-    days: set = field(default_factory=set)
-    groups: set = field(default_factory=set)
+    group_days: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     # The recomputes requested for them (one per ten years at most); job is the first.
     jobs: list = field(default_factory=list)
     job: object = None
@@ -187,8 +187,16 @@ class ImportReport:
     def touch(self, day: datetime.date, *groups: str) -> None:
         low, high = self.touched or (day, day)
         self.touched = (min(low, day), max(high, day))
-        self.days.add(day)
-        self.groups.update(groups)
+        for group in groups:
+            self.group_days[group].add(day)
+
+    @property
+    def groups(self) -> set[str]:
+        return set(self.group_days)
+
+    @property
+    def days(self) -> set[datetime.date]:
+        return set().union(*self.group_days.values())
 
     def touch_span(self, low: datetime.date, high: datetime.date, *groups: str) -> None:
         """Every period between two days: a day a week apart reaches every

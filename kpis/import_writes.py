@@ -336,11 +336,20 @@ def _local_day(instant) -> datetime.date:
 
 
 def _touch_visits(report: ImportReport, install_ids: set) -> None:
-    """Every visit day of the installs a row touched: a new visit can change
-    which visit is an install's first (and whether it needed a revisit),
-    and the first visit's period holds the install's figures."""
+    """The days of the first two visits of the installs a row touched: the
+    install's figures count in its first visit's period, and a new visit
+    changes only which visit is first (the old first is then the second) or
+    whether the first needed a revisit. A later visit's own day holds none
+    of the install's figures."""
     ids = sorted(install_ids)
     for start in range(0, len(ids), 1000):
-        visits = Visit.objects.filter(install_id__in=ids[start : start + 1000]).values_list("visited_at", flat=True)
-        for visited_at in visits:
-            report.touch(_local_day(visited_at), FIRST_VISITS_PART, CONSENT_PART)
+        visits = (
+            Visit.objects.filter(install_id__in=ids[start : start + 1000])
+            .order_by("install_id", "visited_at")
+            .values_list("install_id", "visited_at")
+        )
+        seen: dict = defaultdict(int)
+        for install_id, visited_at in visits:
+            seen[install_id] += 1
+            if seen[install_id] <= 2:
+                report.touch(_local_day(visited_at), FIRST_VISITS_PART, CONSENT_PART)

@@ -21,7 +21,7 @@ from .import_format import COLUMNS, ImportRefused, ImportReport, RowError, Rows 
 from .import_validation import validate_rows
 from .import_writes import write_plan
 from .jobs import MAX_YEARS, kpi_job_request
-from .rebuild_parts import refresh_parts
+from .rebuild_parts import refresh_part_days
 
 # One recompute covers at most MAX_YEARS (kpi_job_request refuses more).
 JOB_SPAN = datetime.timedelta(days=MAX_YEARS * 365)
@@ -56,14 +56,20 @@ def field_data_import(*, actor, files: dict[str, str | bytes]) -> ImportReport:
         if report.touched:
             # The KPIs of the touched periods are recomputed by a worker, once the
             # import has committed: the system's follow-up, whoever imported.
+            part_days = refresh_part_days(report.group_days)
             report.jobs = [
-                kpi_job_request(
-                    actor=None, since=since, until=until, days=report.days, parts=refresh_parts(report.groups)
-                )
+                kpi_job_request(actor=None, since=since, until=until, part_days=within)
                 for since, until in _spans(*report.touched)
+                if (within := _within(part_days, since, until))
             ]
             report.job = report.jobs[0] if report.jobs else None
     return report
+
+
+def _within(part_days: dict, since: datetime.date, until: datetime.date) -> dict:
+    """Each part's days in [since, until], leaving out the parts with none."""
+    within = {part: {day for day in days if since <= day <= until} for part, days in part_days.items()}
+    return {part: days for part, days in within.items() if days}
 
 
 def _spans(low: datetime.date, high: datetime.date) -> list[tuple[datetime.date, datetime.date]]:

@@ -42,22 +42,37 @@ def recompute_range_validate(*, since: datetime.date, until: datetime.date) -> N
         raise ValidationError({"until": _("A recompute covers at most %(n)s years.") % {"n": MAX_YEARS}})
 
 
-def kpi_job_request(*, actor, since: datetime.date, until: datetime.date, grains=None, days=None, parts=None) -> KpiJob:
+def kpi_job_request(
+    *, actor, since: datetime.date, until: datetime.date, grains=None, days=None, parts=None, part_days=None
+) -> KpiJob:
     """Record a recompute and enqueue it once the request's transaction
-    commits. `days`: only the periods holding one of them (an import's
-    refresh, kpis/refresh.py), within [since, until]; `parts`: only these
-    parts' KPIs (kpis/rebuild_parts.py; default every one; a part may join
-    groups, and no KPI may be in two parts)."""
+    commits. `days`: only the periods holding one of them (a refresh,
+    kpis/refresh.py), within [since, until]; `parts`: only these parts' KPIs
+    (kpis/rebuild_parts.py; default every one; a part may join groups, and
+    no KPI may be in two parts). `part_days`, instead of both: each part
+    with its own days (an import's refresh: its incidents' days are not its
+    visits' days)."""
     require(policies.can_recompute_kpis(actor))
     recompute_range_validate(since=since, until=until)
-    days = sorted(day.isoformat() for day in days or () if since <= day <= until)
+
+    def within(touched) -> list[str]:
+        return sorted(day.isoformat() for day in touched or () if since <= day <= until)
+
+    if part_days is not None:
+        if days is not None or parts is not None:
+            raise ValueError("part_days names the parts and their days: not with days or parts")
+        parts, stored_days = list(part_days), {part: within(touched) for part, touched in part_days.items()}
+        if not all(stored_days.values()):
+            raise ValueError("every part of part_days needs a day within the range")
+    else:
+        stored_days = within(days)
     if parts and not parts_are_valid(parts):
         raise ValueError(f"unknown or overlapping parts: {list(parts)}")
     job = KpiJob.objects.create(
         since=since,
         until=until,
         grains=list(grains or Grain.values),
-        days=days,
+        days=stored_days,
         parts=list(parts or ()),
         requested_by=actor,
     )
@@ -105,7 +120,7 @@ def kpi_job_part_run(*, job_id, part: str) -> int:
     twice: the computation writes only what changed, and a part is counted
     once. A failure is recorded on the job and raised (for the retry)."""
     job = KpiJob.objects.get(pk=job_id)
-    days = [datetime.date.fromisoformat(day) for day in job.days]
+    days = [datetime.date.fromisoformat(day) for day in _days_of_part(job, part)]
     kpis = kpis_of_part(part)
     try:
         if days:
@@ -119,6 +134,12 @@ def kpi_job_part_run(*, job_id, part: str) -> int:
         raise
     _part_done(job_id, part, written)
     return written
+
+
+def _days_of_part(job: KpiJob, part: str) -> list[str]:
+    """The days a part of the job refreshes (none: the whole range): the
+    job's days, or the part's own where the job names them by part."""
+    return job.days.get(part, []) if isinstance(job.days, dict) else job.days
 
 
 @transaction.atomic

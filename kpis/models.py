@@ -241,8 +241,9 @@ class KpiJob(models.Model):
     since = models.DateField(_("since"), validators=[values.validate_plausible_date])
     until = models.DateField(_("until"), validators=[values.validate_plausible_date])
     grains = models.JSONField(_("grains"), default=list)
-    # An import's refresh: only the periods holding one of these days (ISO
-    # dates); empty: every period of [since, until].
+    # A refresh: only the periods holding one of these days (ISO dates), or
+    # {part: its days} where each part has its own (an import's refresh,
+    # kpis/jobs.py _days_of_part); empty: every period of [since, until].
     days = models.JSONField(_("days touched"), default=list, blank=True)
     # The parts workers run side by side (kpis/rebuild_parts.py), and those finished.
     parts = models.JSONField(_("parts"), default=list, blank=True)

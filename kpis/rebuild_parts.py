@@ -59,3 +59,12 @@ def refresh_parts(groups) -> list[str]:
     ranked = [group for group in (FIRST_VISITS_PART, CONSENT_PART) if group in groups]
     rest = [group for group in PARTS if group in groups and group not in ranked]
     return ([JOINED.join(ranked)] if ranked else []) + rest
+
+
+def refresh_part_days(group_days: dict) -> dict[str, set]:
+    """The parts of a refresh (refresh_parts) with each part's days: the days
+    of the groups joined in it."""
+    return {
+        part: set().union(*(group_days[group] for group in part.split(JOINED)))
+        for part in refresh_parts(set(group_days))
+    }

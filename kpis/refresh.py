@@ -17,6 +17,8 @@ from .computation import kpis_compute_runs
 from .models import Grain, Visit
 from .periods import Period, kpi_zone, period_of, periods_between
 from .rebuild_parts import CONSENT_PART
+from .registry import KPIS
+from .rollup import ROLLED_UP, quarters_from_months
 
 
 def period_runs(days: Iterable[datetime.date], grain: str) -> list[tuple[datetime.date, datetime.date]]:
@@ -34,15 +36,21 @@ def period_runs(days: Iterable[datetime.date], grain: str) -> list[tuple[datetim
 
 @transaction.atomic
 def kpis_refresh(*, days: Iterable[datetime.date], grains=None, kpis=None, now: datetime.datetime | None = None) -> int:
-    """Recompute the periods holding one of `days`; returns the snapshots written."""
-    days = set(days)
-    runs = [
-        periods_between(since, until, grain)
-        for grain in grains or list(Grain.values)
-        for since, until in period_runs(days, grain)
-    ]
-    # One computation for them all: the first visits are ranked once.
-    return kpis_compute_runs(runs=runs, kpis=kpis, now=now) if runs else 0
+    """Recompute the periods holding one of `days`; returns the snapshots
+    written. The quarters of the first visits' KPIs are summed from their
+    months (kpis/rollup.py) when the months are refreshed too."""
+    days, grains, kpis = set(days), list(grains or Grain.values), list(kpis or KPIS)
+    runs = {
+        grain: [periods_between(since, until, grain) for since, until in period_runs(days, grain)] for grain in grains
+    }
+    summed = [kpi for kpi in kpis if kpi in ROLLED_UP] if {Grain.MONTH, Grain.QUARTER} <= set(grains) else []
+    counted = [kpi for kpi in kpis if kpi not in summed]
+    # One computation for the rest: the first visits are ranked once, for the weeks and months.
+    shorter = [run for grain in grains if grain != Grain.QUARTER for run in runs[grain]]
+    written = kpis_compute_runs(runs=shorter, kpis=kpis, now=now) if shorter else 0
+    if counted and runs.get(Grain.QUARTER):
+        written += kpis_compute_runs(runs=runs[Grain.QUARTER], kpis=counted, now=now)
+    return written + quarters_from_months(runs.get(Grain.QUARTER, []), summed, timezone.now())
 
 
 def refresh_after_consent(sender, *, install_refs, **kwargs) -> None:

@@ -63,9 +63,12 @@ def test_an_import_enqueues_the_recompute_of_its_periods(django_capture_on_commi
     # INC-2 is still open: it is counted at the end of every period up to today.
     today = datetime.datetime.now(kpi_zone()).date()
     assert (job.since, job.until, job.status) == (datetime.date(2024, 9, 12), today, "done")
-    # Only the periods holding a touched day are recomputed: the visits' and
-    # the incidents' days, and a day a week across the open incident.
-    assert job.days[:3] == ["2024-09-12", "2024-09-20", "2024-10-01"] and job.days[-1] == today.isoformat()
+    # Only the periods holding a touched day are recomputed, each part its
+    # own: the first visits', the incidents' (and a day a week across the
+    # open incident), the audits'.
+    assert job.days["first-visits+consent"] == ["2024-09-12", "2024-09-20"]
+    assert job.days["incidents"][:2] == ["2024-09-12", "2024-10-01"] and job.days["incidents"][-1] == today.isoformat()
+    assert job.days["people"] == ["2024-10-15", "2024-10-16"]
     assert report.job == job
     assert (
         KpiSnapshot.objects.filter(kpi="mttr", scope="org", grain="month", period_start="2024-10-01").get().value == 3.5

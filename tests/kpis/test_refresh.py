@@ -52,6 +52,34 @@ LATER = {
         A-2,lagos-logistics,,2025-02-16,no,Consent signage missing
     """),
 }
+# A visit between I-1's first two (after LATER): the first now needed a revisit.
+BETWEEN = {
+    "visits.csv": csv("""
+        install_id,visited_at,outcome
+        I-1,2024-09-01T09:00:00Z,success
+    """),
+}
+# Two installs first visited in two months of one quarter, then a revisit
+# in the second month: the quarter is summed from a month refreshed and a
+# month stored (kpis/rollup.py).
+SAME_QUARTER = {
+    "installs.csv": csv("""
+        install_id,site,pod_code,installer
+        I-4,Berlin Mitte,berlin-retail,E-1
+        I-5,Berlin Spandau,berlin-retail,E-1
+    """),
+    "visits.csv": csv("""
+        install_id,visited_at,outcome
+        I-4,2024-10-07T09:00:00Z,success
+        I-5,2024-11-11T09:00:00Z,success
+    """),
+}
+NOVEMBER_REVISIT = {
+    "visits.csv": csv("""
+        install_id,visited_at,outcome
+        I-5,2024-11-13T09:00:00Z,partial
+    """),
+}
 REVISIT = {
     "visits.csv": csv("""
         install_id,visited_at,outcome
@@ -73,10 +101,13 @@ def run_jobs(report) -> None:
 def test_a_refresh_after_imports_equals_a_full_rebuild():
     run_jobs(field_data_import(actor=None, files=GOOD))
     full_rebuild()
-    for files in (LATER, REVISIT):
+    for files in (LATER, BETWEEN, SAME_QUARTER, NOVEMBER_REVISIT, REVISIT):
         report = field_data_import(actor=None, files=files)
         run_jobs(report)
     refreshed = stored()
+    # The quarter of two months: I-4 succeeded, I-5 needed a revisit.
+    q4 = ("first_time_success", "org", 0, "quarter", datetime.date(2024, 10, 1))
+    assert refreshed[q4][:3] == (0.5, 1.0, 2.0)
     KpiSnapshot.objects.all().delete()
     full_rebuild()
     rebuilt = stored()
@@ -194,3 +225,29 @@ def test_runs_of_every_grain_computed_in_one_pass_equal_each_computed_alone():
     KpiSnapshot.objects.all().delete()
     assert kpis_compute_runs(runs=runs) == len(alone)
     assert stored() == alone
+
+
+def test_each_part_of_an_import_refreshes_the_days_of_its_own_rows():
+    field_data_import(actor=None, files=GOOD)
+    [job] = field_data_import(actor=None, files=LATER).jobs
+    visits = sorted(job.days["first-visits+consent"])
+    # I-1's first two visits (its new first in August, its old first in
+    # September), I-2's and I-3's first; not I-1's third visit (2024-09-20),
+    # whose day holds none of its figures.
+    assert visits == ["2024-08-30", "2024-09-12", "2025-03-03", "2025-06-02"]
+    # The incident's days, a week apart from its opening to its resolution; no visit's day.
+    incidents = job.days["incidents"]
+    assert incidents[0] == "2025-01-20" and incidents[-1] == "2025-03-04" and "2024-08-30" not in incidents
+    # The audit moved from October to February: both months.
+    assert job.days["people"] == ["2024-10-16", "2025-02-16"]
+
+
+def test_a_job_by_part_refuses_a_part_without_days_or_mixed_arguments():
+    from kpis.jobs import kpi_job_request
+
+    day = datetime.date(2025, 3, 1)
+    with pytest.raises(ValueError, match="needs a day within the range"):
+        kpi_job_request(actor=None, since=day, until=day, part_days={"incidents": {day}, "people": set()})
+    with pytest.raises(ValueError, match="not with days or parts"):
+        kpi_job_request(actor=None, since=day, until=day, days=[day], part_days={"incidents": {day}})
+    assert not KpiJob.objects.exists()
