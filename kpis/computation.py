@@ -17,7 +17,7 @@ from .in_database import IN_DATABASE
 from .models import Grain, KpiCode
 from .periods import Period, periods_between
 from .registry import KPIS
-from .snapshot_store import Incoming, round_figure, store_snapshots
+from .snapshot_store import Incoming, snapshot_row, store_snapshots
 from .tables import T_VISIT
 
 # --- the service ---------------------------------------------------------------------------
@@ -72,22 +72,7 @@ def kpis_compute_runs(*, runs: list[list[Period]], kpis=None, now: datetime.date
             for (scope, start, scope_id), figure in compute(periods, scopes, ctx).items():
                 if start not in ends:
                     continue
-                wanted.append(
-                    (
-                        kpi,
-                        scope,
-                        scope_id,
-                        grain,
-                        start,
-                        ends[start],
-                        round_figure(figure.value),
-                        round_figure(figure.numerator),
-                        round_figure(figure.denominator),
-                        figure.provisional,
-                        figure.details,
-                        computed_at,
-                    )
-                )
+                wanted.append(snapshot_row(kpi, scope, scope_id, grain, start, ends[start], figure, computed_at))
     if not on_postgresql:
         return store_snapshots(wanted, ranges, computed_at)
     with Incoming() as incoming:

@@ -26,7 +26,7 @@ from .first_time_kpis import fts_details
 from .in_database import _json, _snapshot_select
 from .models import Grain, KpiCode, KpiSnapshot
 from .periods import Period, period_of
-from .snapshot_store import Incoming, round_figure, store_snapshots
+from .snapshot_store import Incoming, snapshot_row, store_snapshots
 
 # KPI -> (the details' counts, summed; the details' constants).
 SUMMED = {
@@ -91,20 +91,5 @@ def _summed_rows(runs: list[list[Period]], kpis: list[str], computed_at) -> list
         if not denominator:
             continue  # no install first visited in the quarter: a rebuild has no figure either
         figure = Figure(numerator, denominator, provisional, {**SUMMED[kpi][1], **counts})
-        rows.append(
-            (
-                kpi,
-                scope,
-                scope_id,
-                QUARTER,
-                quarter.start,
-                quarter.end,
-                round_figure(figure.value),
-                round_figure(figure.numerator),
-                round_figure(figure.denominator),
-                figure.provisional,
-                figure.details,
-                computed_at,
-            )
-        )
+        rows.append(snapshot_row(kpi, scope, scope_id, QUARTER, quarter.start, quarter.end, figure, computed_at))
     return rows

@@ -21,6 +21,24 @@ def round_figure(value):
     return None if value is None else round(float(value), 6)
 
 
+def snapshot_row(kpi, scope, scope_id, grain, start, end, figure, computed_at) -> tuple:
+    """A Figure as a row of COLUMNS, rounded as stored (the Python path)."""
+    return (
+        kpi,
+        scope,
+        scope_id,
+        grain,
+        start,
+        end,
+        round_figure(figure.value),
+        round_figure(figure.numerator),
+        round_figure(figure.denominator),
+        figure.provisional,
+        figure.details,
+        computed_at,
+    )
+
+
 COLUMNS = (
     "kpi",
     "scope",
