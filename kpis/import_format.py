@@ -191,10 +191,6 @@ class ImportReport:
             self.group_days[group].add(day)
 
     @property
-    def groups(self) -> set[str]:
-        return set(self.group_days)
-
-    @property
     def days(self) -> set[datetime.date]:
         return set().union(*self.group_days.values())
 
