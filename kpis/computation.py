@@ -17,6 +17,7 @@ from .in_database import IN_DATABASE
 from .models import Grain, KpiCode
 from .periods import Period, periods_between
 from .registry import KPIS
+from .rollup import lock_summed_kpis
 from .snapshot_store import Incoming, snapshot_row, store_snapshots
 from .tables import T_VISIT
 
@@ -53,6 +54,8 @@ def kpis_compute_runs(*, runs: list[list[Period]], kpis=None, now: datetime.date
     on_postgresql = vendor() == "postgresql"
     if on_postgresql:
         tune_transaction()
+    if any(periods[0].grain in (Grain.MONTH, Grain.QUARTER) for periods in runs):
+        lock_summed_kpis(kpis)  # a refresh sums quarters from these months (kpis/rollup.py)
     prepared = on_postgresql and bool(RANKED_VISITS & set(kpis))
     if prepared:
         narrowed = _rank_first_visits(runs)

@@ -34,7 +34,7 @@ def _rounded(expr: str, places: int = 6) -> str:
     return f"round(({expr})::numeric, {places})::float8"
 
 
-def _snapshot_select(grain: str, numerator: str, denominator: str, provisional: str, details: str, key="g.") -> str:
+def snapshot_select(grain: str, numerator: str, denominator: str, provisional: str, details: str, key="g.") -> str:
     """The outer SELECT over the grouped rows (period_start, scope, scope_id,
     the aggregates; `key` qualifies the first three): one snapshot row per
     grouped row. Three parameters: kpi, grain, computed_at."""
@@ -49,7 +49,7 @@ def _snapshot_select(grain: str, numerator: str, denominator: str, provisional: 
 def _wrapped(kpi, grain, computed_at, inner: tuple[str, list], columns: str, shape: tuple) -> tuple[str, list]:
     numerator, denominator, provisional, details = shape
     sql, params = inner
-    select = _snapshot_select(grain, numerator, denominator, provisional, details)
+    select = snapshot_select(grain, numerator, denominator, provisional, details)
     return f"{select} FROM ({sql}) g(period_start, scope, scope_id, {columns})", [kpi, grain, computed_at, *params]
 
 
@@ -64,7 +64,7 @@ def _simple(build, columns: str, shape: tuple):
     return statements
 
 
-def _json(pairs: dict) -> str:
+def json_object(pairs: dict) -> str:
     return "jsonb_build_object(" + ", ".join(f"'{key}', {value}" for key, value in pairs.items()) + ")"
 
 
@@ -74,7 +74,7 @@ def audit_statements(periods: list[Period], ctx: Context):
 
 def first_time_statements(periods: list[Period], ctx: Context, *, newcomers: bool = False):
     constants = {key: str(value) for key, value in fts_details(0, newcomers).items() if key != "provisional_installs"}
-    details = _json({"provisional_installs": "g.still_open", **constants})
+    details = json_object({"provisional_installs": "g.still_open", **constants})
     return _simple(
         first_time_query(periods, ctx, newcomers=newcomers),
         "successes, installs, still_open",
@@ -90,7 +90,7 @@ def consent_statements(periods: list[Period], ctx: Context):
     return _simple(
         consent_query(periods, ctx),
         "consented, installs, no_record",
-        ("g.consented", "g.installs", "false", _json({"no_record": "g.no_record"})),
+        ("g.consented", "g.installs", "false", json_object({"no_record": "g.no_record"})),
     )
 
 
@@ -104,7 +104,7 @@ def _joined(left, right, left_columns: str, right_columns: str, shape: tuple):
         for sc in scope_passes(scopes, NamedScopes):
             (lsql, lparams), (rsql, rparams) = left(sc), right(sc)
             # The join's merged key columns are unqualified.
-            select = _snapshot_select(grain, numerator, denominator, provisional, details, key="")
+            select = snapshot_select(grain, numerator, denominator, provisional, details, key="")
             sql = f"""{select} FROM ({lsql}) l(period_start, scope, scope_id, {left_columns})
                 FULL JOIN ({rsql}) r(period_start, scope, scope_id, {right_columns})
                 USING (period_start, scope, scope_id)"""
@@ -118,7 +118,7 @@ def mttr_statements(periods: list[Period], ctx: Context):
     grain = periods[0].grain
     # The period's end instant in the organisation's time zone, as Period.end_at().
     end_at = f"((period_start + interval '{UNIT[grain]}')::timestamp AT TIME ZONE '{_zone()}')"
-    details = _json(
+    details = json_object(
         {
             "median_hours": _rounded("l.median", 4),
             "p90_hours": _rounded("l.p90", 4),
@@ -142,7 +142,7 @@ def _headcount_shape(numerator: str, extra: dict) -> tuple:
         numerator,
         f"({start} + {end}) / 2.0",
         "false",
-        _json({**extra, "headcount_start": start, "headcount_end": end}),
+        json_object({**extra, "headcount_start": start, "headcount_end": end}),
     )
 
 

@@ -13,17 +13,27 @@ current; the untouched months of the quarter are as current as the table.
 Rows are shaped as each database's rebuild shapes them: in SQL on
 PostgreSQL (kpis/in_database.py's snapshot SELECT, its numeric rounding),
 through Figure on SQLite, so that a refreshed quarter equals a rebuilt one
-(tests/kpis/test_refresh.py)."""
+(tests/kpis/test_refresh.py).
+
+Summing reads what other transactions write: two imports' refreshes, one
+touching October and one November, would each sum the other's month as it
+was before, and the last to commit would store a quarter missing the
+other's change. Every computation of these KPIs' months or quarters
+therefore holds a transaction lock per KPI (lock_summed_kpis): refreshes of
+one KPI run one after another, and a rebuild's parts, which hold different
+KPIs, still run side by side (tests/integration/test_kpi_refresh_lock.py)."""
 
 import datetime
+import zlib
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Q
 
 from .aggregates import Figure, vendor
 from .consent_kpis import consent_empty_details
 from .first_time_kpis import fts_details
-from .in_database import _json, _snapshot_select
+from .in_database import json_object, snapshot_select
 from .models import Grain, KpiCode, KpiSnapshot
 from .periods import Period, period_of
 from .snapshot_store import Incoming, snapshot_row, store_snapshots
@@ -38,12 +48,28 @@ ROLLED_UP = frozenset(SUMMED)
 MONTH, QUARTER = str(Grain.MONTH.value), str(Grain.QUARTER.value)
 
 
+# pg_advisory_xact_lock's first key: this module's locks, apart from any other's.
+LOCK_SPACE = 20_240_601
+
+
+def lock_summed_kpis(kpis) -> None:
+    """PostgreSQL: hold, until the transaction ends, the lock of each of
+    these KPIs that is summed from months, in one order (no deadlock).
+    SQLite writes one transaction at a time anyway."""
+    codes = sorted(set(kpis) & ROLLED_UP)
+    if codes and vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            for code in codes:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, zlib.crc32(code.encode()) >> 1])
+
+
 def quarters_from_months(runs: list[list[Period]], kpis, computed_at: datetime.datetime) -> int:
     """Store the quarters of `runs` (runs of consecutive quarters) for these
     KPIs of ROLLED_UP, summed from their months; returns the rows written."""
     kpis = [kpi for kpi in kpis if kpi in ROLLED_UP]
     if not runs or not kpis:
         return 0
+    lock_summed_kpis(kpis)
     ranges = [(kpi, QUARTER, run[0].start, run[-1].start) for kpi in kpis for run in runs]
     if vendor() != "postgresql":
         return store_snapshots(_summed_rows(runs, kpis, computed_at), ranges, computed_at)
@@ -56,9 +82,10 @@ def quarters_from_months(runs: list[list[Period]], kpis, computed_at: datetime.d
 
 def _summed_select(kpi: str, first: datetime.date, last: datetime.date, computed_at) -> tuple[str, list]:
     counted, constants = SUMMED[kpi]
-    details = _json({**{key: str(value) for key, value in constants.items()}, **{key: f"g.{key}" for key in counted}})
+    shaped = {key: str(value) for key, value in constants.items()} | {key: f"g.{key}" for key in counted}
+    details = json_object(shaped)
     sums = ", ".join(f"SUM((details ->> '{key}')::bigint) AS {key}" for key in counted)
-    select = _snapshot_select(QUARTER, "g.numerator", "g.denominator", "g.provisional", details)
+    select = snapshot_select(QUARTER, "g.numerator", "g.denominator", "g.provisional", details)
     return (
         f"""{select} FROM (
             SELECT date_trunc('quarter', period_start)::date AS period_start, scope, scope_id,
