@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 LOAD_DB = "installer_ops_load"
 TABLETS, EVENTS, BATCH, ATTEMPTS = 200, 50, 10, 8
-BARE_PATH = "/bench/bare"
+SYNC_PATH, BARE_PATH, INSERT_PATH = "/api/v1/sync/", "/bench/bare", "/bench/insert"
 # Each prober's requests to the bare endpoint: more than a tablet's five
 # batches, so that its phase lasts long enough to measure a rate.
 BARE_REQUESTS = 25
@@ -61,10 +61,10 @@ class Tablet(threading.Thread):
     """One installer's tablet: its outbox drained in batches, each batch
     resent (same event ids) until the server answers, as the app does."""
 
-    def __init__(self, port, token, enrollment_id, item_ids, index, start_gate):
+    def __init__(self, port, token, enrollment_id, item_ids, index, start_gate, path=SYNC_PATH):
         super().__init__(daemon=True)
-        self.port, self.token, self.gate = port, token, start_gate
-        self.device_id = f"load-tablet-{index}"
+        self.port, self.token, self.gate, self.path = port, token, start_gate, path
+        self.device_id = f"load-tablet-{index}" if path == SYNC_PATH else f"floor-tablet-{index}"
         now = datetime.datetime.now(datetime.UTC)
         # Check every item, then un-check the first ones: 50 events.
         kinds = [("item.checked", item) for item in item_ids] + [
@@ -93,7 +93,7 @@ class Tablet(threading.Thread):
                     began = time.perf_counter()
                     connection.request(
                         "POST",
-                        "/api/v1/sync/",
+                        self.path,
                         body=body,
                         headers={"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
                     )
@@ -228,6 +228,15 @@ def run_all(threads) -> float:
     return time.perf_counter() - began
 
 
+def phase(name, server_pid, make_clients):
+    """Run one phase's clients at once: (seconds, latencies, errors, CPU line, clients)."""
+    clients = make_clients(threading.Event())
+    cpu = CpuShare(server_pid)
+    seconds = run_all(clients)
+    cpu_line = cpu.line(name, seconds)
+    return seconds, [v for c in clients for v in c.latencies], sum(c.errors for c in clients), cpu_line, clients
+
+
 def seed(count: int):
     """`count` installers in one cohort on the default program, each with an API token."""
     from django.utils import timezone
@@ -316,25 +325,25 @@ def main() -> int:
         from bootcamp.models import CheckoffEvent
 
         tablets, items = seed(TABLETS)
-        gate = threading.Event()
-        sync = [Tablet(port, token, enrollment, items, n, gate) for n, (token, enrollment) in enumerate(tablets)]
-        cpu = CpuShare(server.pid)
-        sync_seconds = run_all(sync)
-        sync_cpu = cpu.line("sync", sync_seconds)
-        latencies = [v for t in sync for v in t.latencies]
+        sync_seconds, latencies, errors, sync_cpu, sync = phase(
+            "sync", server.pid, lambda gate: [Tablet(port, *t, items, n, gate) for n, t in enumerate(tablets)]
+        )
         stored = CheckoffEvent.objects.filter(device_id__startswith="load-tablet-").count()
-        errors = sum(t.errors for t in sync)
-
-        gate = threading.Event()
-        bare = [Prober(port, BARE_REQUESTS, gate) for _ in range(TABLETS)]
-        cpu = CpuShare(server.pid)
-        bare_seconds = run_all(bare)
-        bare_cpu = cpu.line("bare JSON", bare_seconds)
-        bare_latencies = [v for p in bare for v in p.latencies]
-        bare_errors = sum(p.errors for p in bare)
+        bare_seconds, bare_latencies, bare_errors, bare_cpu, _ = phase(
+            "bare JSON", server.pid, lambda gate: [Prober(port, BARE_REQUESTS, gate) for _ in range(TABLETS)]
+        )
+        # The floor below any sync that stores the rows: the same batches,
+        # new event ids, authenticated and inserted in one statement each.
+        floor_seconds, floor_latencies, floor_errors, floor_cpu, _ = phase(
+            "minimal write",
+            server.pid,
+            lambda gate: [Tablet(port, *t, items, n, gate, path=INSERT_PATH) for n, t in enumerate(tablets)],
+        )
+        floor_stored = CheckoffEvent.objects.filter(device_id__startswith="floor-tablet-").count()
 
         sync_rate = len(latencies) / sync_seconds
         bare_rate = len(bare_latencies) / bare_seconds
+        floor_rate = len(floor_latencies) / floor_seconds
         p95 = percentile(latencies, 0.95) * 1000
         print(f"{TABLETS} tablets x {EVENTS} events in batches of {BATCH}, against make serve on loopback")
         print(
@@ -351,6 +360,13 @@ def main() -> int:
             f"p95 {percentile(bare_latencies, 0.95) * 1000:.0f} ms; errors {bare_errors}"
         )
         print(bare_cpu)
+        print(
+            f"minimal write ({INSERT_PATH}: token, one INSERT, no rule): {len(floor_latencies)} requests in "
+            f"{floor_seconds:.1f} s, {floor_rate:.0f} req/s; p50 {statistics.median(floor_latencies) * 1000:.0f} ms, "
+            f"p95 {percentile(floor_latencies, 0.95) * 1000:.0f} ms; rows {floor_stored}; errors {floor_errors}"
+        )
+        print(floor_cpu)
+        print(f"minimal write / bare JSON throughput: {floor_rate / bare_rate:.2f} (no target: the floor of any sync)")
         print(f"sync p95 per batch: {p95:.0f} ms (target under 1000)")
         print(f"sync throughput / bare JSON throughput: {sync_rate / bare_rate:.2f} (target at least 0.5)")
         return 0 if stored == TABLETS * EVENTS and errors == 0 and bare_errors == 0 else 1

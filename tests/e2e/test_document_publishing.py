@@ -151,6 +151,8 @@ def test_scenarios_and_profiles_pages_at_every_width(page, seeded):
     shoot(page, "library-scenario-frozen-admin")
 
     page.get_by_role("navigation", name="Library").get_by_role("link", name="Configuration profiles").click()
+    # Wait for the new page: measuring the old one while it unloads reads no document.
+    expect(page.get_by_role("heading", level=1, name="Configuration profiles")).to_be_visible()
     shoot(page, "library-profiles-admin")
     page.get_by_role("link", name="edge-node-standard").click()
     content = page.get_by_label("Canonical configuration")

@@ -74,4 +74,5 @@ def test_lead_runs_a_cohort_in_the_browser(page):
     expect(row).not_to_contain_text("to sign off")
     expect(row.get_by_role("cell").nth(1)).to_contain_text("25%")  # module 1: 2 of 8 items done
     page.get_by_role("link", name="Cohorts").first.click()
+    expect(page.get_by_role("heading", level=1, name="Cohorts")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "cohort-list-lead.png", full_page=True)
