@@ -261,3 +261,38 @@ def test_a_lead_reopening_one_item_and_an_offline_check_of_another_both_stand(ta
     expect(page.get_by_label(item_b.title, exact=True)).to_be_checked()
     states = {s.item_id: s.checked for s in ItemState.objects.filter(enrollment=b.enrollment)}
     assert states == {item_a.pk: False, item_b.pk: True}
+
+
+NO_PERIODIC_SYNC = """
+  const setIntervalOfPage = window.setInterval;
+  window.setInterval = (fn, ms, ...rest) => (ms === 30000 ? 0 : setIntervalOfPage(fn, ms, ...rest));
+"""
+
+
+def test_a_change_kept_while_a_sync_downloads_is_sent_by_the_next_run_not_the_next_tick(tablet):
+    """A tap asks for a sync while one is still downloading the checklist
+    (past its last look at the outbox): that sync runs again at once. The
+    30 s tick is switched off, so only that rerun can send the change."""
+    b = Bootcamp()
+    tablet.add_init_script(NO_PERIODIC_SYNC)
+    page = tablet.new_page()
+    open_app(page, b.installer.user.username, wait_for_worker=False)
+    held = []
+
+    def hold(route):  # the first download waits; any later one goes through
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/v1/enrollments/**", hold)
+    page.get_by_role("button", name="Sync now").click()
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "the sync never asked for the checklist"
+        page.wait_for_timeout(50)
+    tap(page, b.items[0])
+    expect(status(page)).to_contain_text("1 change waiting to sync")
+    held[0].continue_()
+    expect(status(page)).to_contain_text("All changes synced", timeout=5_000)
+    wait_for_rows(b, 1, timeout=5)

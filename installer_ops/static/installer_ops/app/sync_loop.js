@@ -160,10 +160,16 @@
         }
       } finally {
         syncing = false;
+        // A change kept while this run was downloading (after its last look
+        // at the outbox) asked for a sync and was told "again": send it now,
+        // not at the next 30 s tick.
+        var missed = again;
+        again = false;
         lastRun = run;
         await render();
         if (feedbackWanted) { feedbackWanted = false; await sayWhatHappened(run); }
         if (hooks.afterRun) hooks.afterRun(run);
+        if (missed) sync();
       }
     }
 
