@@ -223,6 +223,8 @@ def test_two_tabs_syncing_at_once_store_one_row_per_event(tablet):
     second.goto("/app/")
     expect(status(second)).to_contain_text("All changes synced")
     tablet.route(SYNC, lambda route: route.abort())
+    # The tab behind another is hidden: it draws no frames, so a tap would wait for one.
+    first.bring_to_front()
     check(first, *b.items[:3])
     expect(status(first)).to_contain_text("3 changes waiting to sync")
     second.reload()
