@@ -12,7 +12,7 @@ They live here, not in installer_ops/urls.py, so that no deployment serves them.
 
 import json
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.urls import path
 from django.utils import timezone
@@ -53,13 +53,18 @@ def insert(request):
         return JsonResponse({"detail": f"not a batch: {error!r}"}, status=400)
     if not rows:
         return JsonResponse({"results": [], "server_time": now.isoformat()})
-    with transaction.atomic(), connection.cursor() as cursor:
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * 10) + ", '')"] * len(rows))
-        cursor.execute(
-            f"INSERT INTO bootcamp_checkoffevent ({COLUMNS}, comment) VALUES {placeholders} "  # noqa: S608 - placeholders only
-            "ON CONFLICT (id) DO NOTHING",
-            [value for row in rows for value in row],
-        )
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * 10) + ", '')"] * len(rows))
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO bootcamp_checkoffevent ({COLUMNS}, comment) VALUES {placeholders} "  # noqa: S608 - placeholders only
+                "ON CONFLICT (id) DO NOTHING",
+                [value for row in rows for value in row],
+            )
+    except DatabaseError as error:
+        # A value the columns refuse (an id that is no UUID, an unknown item): the batch is
+        # rolled back whole and answered 400, as a malformed one is.
+        return JsonResponse({"detail": f"not stored: {type(error).__name__}"}, status=400)
     return JsonResponse(
         {
             "results": [{"id": e["id"], "status": "applied", "reason": ""} for e in body["events"]],
